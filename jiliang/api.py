@@ -1,0 +1,19 @@
+"""The NinjaAPI under /api/v1/, assembled from each app's router."""
+
+from ninja import NinjaAPI
+
+from jiliang.accounts.api import router as accounts_router
+from jiliang.core.api import API_AUTH, install_error_handlers
+from jiliang.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="Jiliang API",
+    version="1",
+    description="计量服务平台 API. Authenticate with `Authorization: Bearer <token>`; "
+    "create a token with `jiliang token create USERNAME` or on the account page.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", orgs_router)

@@ -1,0 +1,99 @@
+"""API plumbing shared by every router: bearer tokens, scoped lookups and JSON errors.
+
+Every error leaves as ``{"detail": str, "errors": [{"field": str, "message": str}]}`` with a
+4xx status.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
+from ninja.security import HttpBearer, django_auth
+
+from jiliang.accounts.services import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``; a revoked or unknown token is a 401."""
+
+    def authenticate(self, request, token):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+API_AUTH = [BearerToken(), django_auth]
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+def get_visible_or_404(model, request, **lookup):
+    """The object if the requesting user may see it, else 404 (never 403)."""
+    return get_object_or_404(model.objects.visible_to(request.user), **lookup)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request, status, detail, errors=()):
+        return api.create_response(
+            request, {"detail": str(detail), "errors": list(errors)}, status=status
+        )
+
+    @api.exception_handler(RequestValidationError)
+    def request_invalid(request, exc):
+        errors = [
+            {
+                "field": ".".join(str(part) for part in error.get("loc", ())[1:]) or "body",
+                "message": error.get("msg", ""),
+            }
+            for error in exc.errors
+        ]
+        return respond(request, 422, _("The request is not valid."), errors)
+
+    @api.exception_handler(ValidationError)
+    def domain_invalid(request, exc):
+        errors = [
+            {"field": field, "message": str(message)}
+            for field, messages in _error_items(exc)
+            for message in messages
+        ]
+        return respond(request, 400, errors[0]["message"] if errors else str(exc), errors)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return respond(request, 401, _("Authentication required: sign in or send a valid token."))
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return respond(request, 403, str(exc) or _("You may not do this."))
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return respond(request, 404, _("Not found."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return respond(request, 413, _("The request body is too large."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return respond(request, exc.status_code, str(exc))
+
+
+def _error_items(error: ValidationError):
+    if hasattr(error, "error_dict"):
+        return [(field, errors.messages) for field, errors in error.error_dict.items()]
+    return [("__all__", error.messages)]

@@ -1,0 +1,35 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from jiliang.accounts.services import user_create
+from jiliang.orgs import demo as orgs_demo
+
+ADMIN_USERNAME = "demo-admin"
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent): organisations, users and their roles."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        admin = get_user_model().objects.filter(username=ADMIN_USERNAME).first()
+        if admin is None:
+            admin = user_create(
+                actor=None,
+                username=ADMIN_USERNAME,
+                email=f"{ADMIN_USERNAME}@example.com",
+                password=orgs_demo.DEMO_PASSWORD,
+                check_password_strength=False,
+                first_name="平台管理员",
+                is_staff=True,
+                is_superuser=True,
+            )
+        orgs_demo.load(admin)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: sign in as {ADMIN_USERNAME} or "
+                + ", ".join(username for username, *_ in orgs_demo.USERS)
+                + f" with the password {orgs_demo.DEMO_PASSWORD}."
+            )
+        )

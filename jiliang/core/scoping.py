@@ -1,0 +1,137 @@
+"""The one tenancy mechanism: ``Model.objects.visible_to(user)`` and ``editable_by(user)``.
+
+Every model whose rows depend on who is looking has a manager built from ``ScopedQuerySet``.
+Views (``core.views``) and the API (``core.api``) start every lookup from it, so an object
+outside the user's scope is a 404, never a 403 that would confirm it exists.
+
+Scope comes from memberships: a role is held in an organisation; a membership of a regulator
+also covers every organisation whose region lies in the regulator's region subtree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+_SCOPE_CACHE_ATTRIBUTE = "_jiliang_scope"
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """What one user may reach, computed once per request from their memberships."""
+
+    user_id: int
+    is_platform_admin: bool
+    role_by_organisation: dict[int, str] = field(default_factory=dict)
+    region_ids: frozenset[int] = frozenset()
+    regulated_region_paths: tuple[str, ...] = ()
+
+    def organisation_ids(self, roles: frozenset[str] | None = None) -> set[int]:
+        """Organisations where the user holds one of ``roles`` (any role when None)."""
+        return {
+            organisation_id
+            for organisation_id, role in self.role_by_organisation.items()
+            if roles is None or role in roles
+        }
+
+
+def scope_for(user) -> UserScope | None:
+    """The user's scope, cached on the user object (which lives for one request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, _SCOPE_CACHE_ATTRIBUTE, None)
+    if cached is None:
+        cached = _compute_scope(user)
+        setattr(user, _SCOPE_CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's memberships changed."""
+    if hasattr(user, _SCOPE_CACHE_ATTRIBUTE):
+        delattr(user, _SCOPE_CACHE_ATTRIBUTE)
+
+
+def _compute_scope(user) -> UserScope:
+    from jiliang.orgs.choices import OrganisationKind
+    from jiliang.orgs.models import Membership
+
+    rows = Membership.objects.filter(user=user, organisation__is_active=True).values_list(
+        "organisation_id", "role", "organisation__kind", "organisation__region_id",
+        "organisation__region__path",
+    )
+    role_by_organisation, region_ids, regulated_paths = {}, set(), []
+    for organisation_id, role, kind, region_id, region_path in rows:
+        role_by_organisation[organisation_id] = role
+        region_ids.add(region_id)
+        if kind == OrganisationKind.REGULATOR:
+            regulated_paths.append(region_path)
+    return UserScope(
+        user_id=user.pk,
+        is_platform_admin=user.is_staff,
+        role_by_organisation=role_by_organisation,
+        region_ids=frozenset(region_ids),
+        regulated_region_paths=tuple(sorted(regulated_paths)),
+    )
+
+
+def any_of(conditions: list[Q]) -> Q:
+    """OR the conditions together; an empty list matches nothing."""
+    return reduce(or_, conditions, Q(pk__in=[]))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base for every user-dependent queryset; subclasses say what a scope reaches."""
+
+    def visible_to(self, user):
+        return self._restrict(user, self.visible_condition)
+
+    def editable_by(self, user):
+        return self._restrict(user, self.editable_condition)
+
+    def _restrict(self, user, condition):
+        scope = scope_for(user)
+        if scope is None:
+            return self.none()
+        if scope.is_platform_admin:
+            return self.all()
+        return self.filter(condition(scope))
+
+    def visible_condition(self, scope: UserScope) -> Q:
+        raise NotImplementedError
+
+    def editable_condition(self, scope: UserScope) -> Q:
+        raise NotImplementedError
+
+
+class OrganisationScopedQuerySet(ScopedQuerySet):
+    """Rows that belong to an organisation, reached through ``organisation_field``.
+
+    Members with a role in ``viewer_roles`` see the rows; members with a role in
+    ``editor_roles`` change them; when ``regulators_see`` is true, regulators see the rows of
+    every organisation in their region subtree (read-only).
+    """
+
+    organisation_field = "organisation"
+    viewer_roles: frozenset[str] | None = None
+    editor_roles = frozenset({"admin", "staff"})
+    regulators_see = True
+
+    def _lookup(self, suffix: str) -> str:
+        return f"{self.organisation_field}__{suffix}" if self.organisation_field else suffix
+
+    def visible_condition(self, scope):
+        conditions = [Q(**{self._lookup("pk__in"): scope.organisation_ids(self.viewer_roles)})]
+        if self.regulators_see:
+            conditions += [
+                Q(**{self._lookup("region__path__startswith"): path})
+                for path in scope.regulated_region_paths
+            ]
+        return any_of(conditions)
+
+    def editable_condition(self, scope):
+        return Q(**{self._lookup("pk__in"): scope.organisation_ids(self.editor_roles)})

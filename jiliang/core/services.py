@@ -1,0 +1,40 @@
+"""Helpers that every app's services use: scope checks and audited field updates."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from jiliang.core import audit
+
+
+def require_editable(user, instance: models.Model) -> None:
+    """404 when ``user`` cannot see ``instance``; 403 when they see it but may not change it."""
+    manager = type(instance).objects
+    if not manager.editable_by(user).filter(pk=instance.pk).exists():
+        if not manager.visible_to(user).filter(pk=instance.pk).exists():
+            raise Http404
+        raise PermissionDenied(_("You may not change this."))
+
+
+def model_update(*, instance: models.Model, data: dict, fields: list[str]) -> dict:
+    """Apply ``data`` to the listed ``fields``, validate, save only what changed.
+
+    Returns ``{field: [old, new]}`` for the audit trail.
+    """
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ValueError(f"Fields not updatable here: {sorted(unknown)}")
+    before = audit.snapshot(instance, list(data))
+    for name, value in data.items():
+        setattr(instance, name, value)
+    changes = audit.changes_between(before, audit.snapshot(instance, list(data)))
+    if changes:
+        instance.full_clean()
+        update_fields = list(changes)
+        if any(field.name == "updated" for field in instance._meta.fields):
+            update_fields.append("updated")
+        instance.save(update_fields=update_fields)
+    return changes

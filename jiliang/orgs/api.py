@@ -1,0 +1,198 @@
+from datetime import datetime
+
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from jiliang.core.api import ErrorOut, get_visible_or_404
+from jiliang.orgs import selectors, services
+from jiliang.orgs.choices import Industry, OrganisationKind, RegionLevel, Role, SizeClass
+from jiliang.orgs.models import Membership, Organisation, Region
+
+router = Router(tags=["organisations"])
+
+
+class RegionBrief(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class RegionOut(RegionBrief):
+    level: RegionLevel
+    parent_id: int | None
+    path: str
+
+
+class RegionFilters(Schema):
+    parent: int | None = None
+    level: RegionLevel | None = None
+
+
+class OrganisationBrief(Schema):
+    id: int
+    kind: OrganisationKind
+    name: str
+    uscc: str
+    region: RegionBrief
+
+
+class OrganisationOut(OrganisationBrief):
+    address: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    size_class: SizeClass | None = Field(None, description="Enterprises only")
+    industry: Industry | None = Field(None, description="GB/T 4754 section; enterprises only")
+    is_active: bool
+
+    @staticmethod
+    def resolve_size_class(obj):
+        return obj.size_class or None
+
+    @staticmethod
+    def resolve_industry(obj):
+        return obj.industry or None
+
+
+class OrganisationFilters(Schema):
+    kind: OrganisationKind | None = None
+    region: int | None = Field(None, description="Region id: its whole subtree")
+    q: str = Field("", max_length=100, description="Part of the name or credit code")
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=300)
+    contact_name: str | None = Field(None, max_length=100)
+    contact_phone: str | None = Field(None, max_length=40)
+    contact_email: str | None = Field(None, max_length=254)
+    size_class: SizeClass | None = None
+    industry: Industry | None = None
+
+
+class UserBrief(Schema):
+    id: int
+    username: str
+    full_name: str
+
+    @staticmethod
+    def resolve_full_name(obj):
+        return obj.get_full_name()
+
+
+class MembershipOut(Schema):
+    id: int
+    role: Role
+    user: UserBrief
+    created: datetime
+
+
+class MembershipIn(Schema):
+    username: str = Field(max_length=150)
+    role: Role
+    email: str = Field("", max_length=254)
+    full_name: str = Field("", max_length=150)
+    password: str = Field("", max_length=4096, description="Only when creating a new account")
+
+
+class MembershipPatch(Schema):
+    role: Role
+
+
+class AuditEventOut(Schema):
+    id: int
+    created: datetime
+    actor: str | None
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.username if obj.actor else None
+
+
+@router.get("/regions", response=list[RegionOut])
+@paginate
+def region_list(request, filters: Query[RegionFilters]):
+    regions = selectors.region_list(user=request.user)
+    if filters.parent is not None:
+        regions = regions.filter(parent_id=filters.parent)
+    if filters.level is not None:
+        regions = regions.filter(level=filters.level)
+    return regions
+
+
+@router.get("/regions/{region_id}", response=RegionOut)
+def region_detail(request, region_id: int):
+    return get_visible_or_404(Region, request, pk=region_id)
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+@paginate
+def organisation_list(request, filters: Query[OrganisationFilters]):
+    region = get_visible_or_404(Region, request, pk=filters.region) if filters.region else None
+    return selectors.organisation_list(
+        user=request.user, kind=filters.kind or "", region=region, query=filters.q
+    )
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+def organisation_detail(request, organisation_id: int):
+    return get_visible_or_404(Organisation, request, pk=organisation_id)
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, 400: ErrorOut, 403: ErrorOut},
+)
+def organisation_update(request, organisation_id: int, payload: OrganisationPatch):
+    organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
+    return services.organisation_update(
+        actor=request.user, organisation=organisation, data=payload.dict(exclude_unset=True)
+    )
+
+
+@router.get("/organisations/{organisation_id}/memberships", response=list[MembershipOut])
+@paginate
+def membership_list(request, organisation_id: int):
+    organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
+    return selectors.membership_list(user=request.user, organisation=organisation)
+
+
+@router.post(
+    "/organisations/{organisation_id}/memberships",
+    response={201: MembershipOut, 400: ErrorOut, 403: ErrorOut},
+)
+def membership_add(request, organisation_id: int, payload: MembershipIn):
+    organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
+    membership = services.membership_add_person(
+        actor=request.user, organisation=organisation, **payload.dict()
+    )
+    return 201, membership
+
+
+@router.patch(
+    "/memberships/{membership_id}", response={200: MembershipOut, 400: ErrorOut, 403: ErrorOut}
+)
+def membership_change_role(request, membership_id: int, payload: MembershipPatch):
+    membership = get_visible_or_404(Membership, request, pk=membership_id)
+    return services.membership_change_role(
+        actor=request.user, membership=membership, role=payload.role
+    )
+
+
+@router.delete("/memberships/{membership_id}", response={204: None, 400: ErrorOut, 403: ErrorOut})
+def membership_remove(request, membership_id: int):
+    membership = get_visible_or_404(Membership, request, pk=membership_id)
+    services.membership_remove(actor=request.user, membership=membership)
+    return 204, None
+
+
+@router.get("/organisations/{organisation_id}/audit-events", response=list[AuditEventOut])
+@paginate
+def audit_event_list(request, organisation_id: int):
+    organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
+    return selectors.audit_event_list(user=request.user, organisation=organisation)

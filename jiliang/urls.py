@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from jiliang.api import api
+
+admin.site.site_header = _("Jiliang administration")
+admin.site.site_title = _("Jiliang administration")
+admin.site.index_title = _("Platform data")
+
+urlpatterns = [
+    path("", include("jiliang.core.urls")),
+    path("account/", include("jiliang.accounts.urls")),
+    path("", include("jiliang.orgs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
