@@ -118,7 +118,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Failed logins per username and per client address before further attempts wait.
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("JILIANG_LOGIN_THROTTLE_FAILURES", "5"))
-LOGIN_THROTTLE_ADDRESS_FAILURES = int(os.environ.get("JILIANG_LOGIN_THROTTLE_ADDRESS_FAILURES", "50"))
+LOGIN_THROTTLE_ADDRESS_FAILURES = int(
+    os.environ.get("JILIANG_LOGIN_THROTTLE_ADDRESS_FAILURES", "50")
+)
 LOGIN_THROTTLE_SECONDS = int(os.environ.get("JILIANG_LOGIN_THROTTLE_SECONDS", "900"))
 
 LANGUAGE_CODE = "zh-hans"
@@ -142,6 +144,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 
 # Behind nginx the client address is the last X-Forwarded-For entry that nginx appended.
 BEHIND_PROXY = env_flag("JILIANG_BEHIND_PROXY", False)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Status, Router, Schema
 
 from jiliang.accounts import selectors, services
 from jiliang.accounts.models import ApiToken
@@ -69,7 +69,7 @@ def token_list(request):
 def token_create(request, payload: TokenCreateIn):
     """A new token for the signed-in user; the key is in this answer only."""
     token, raw = services.token_create(actor=request.user, user=request.user, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "key": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "key": raw})
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut)

@@ -21,8 +21,13 @@ TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, email: str, password: str | None = None,
-    check_password_strength: bool = True, **fields,
+    *,
+    actor,
+    username: str,
+    email: str,
+    password: str | None = None,
+    check_password_strength: bool = True,
+    **fields,
 ):
     """A new account; without a password it cannot sign in until one is set.
 
@@ -38,7 +43,9 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     audit.record(
-        actor=actor, action="accounts.user.created", instance=user,
+        actor=actor,
+        action="accounts.user.created",
+        instance=user,
         changes={"username": [None, username], "email": [None, email]},
     )
     return user

@@ -77,4 +77,3 @@ class TokenRevokeView(ScopedActionView):
 
     def get_success_url(self, result=None):
         return reverse_lazy("accounts:token_list")
-

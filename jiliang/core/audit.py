@@ -12,7 +12,10 @@ from jiliang.core.models import AuditEvent
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict:
     """The audited fields of ``instance`` as JSON-ready values (foreign keys by id)."""
-    return {name: _jsonable(getattr(instance, instance._meta.get_field(name).attname)) for name in fields}
+    return {
+        name: _jsonable(getattr(instance, instance._meta.get_field(name).attname))
+        for name in fields
+    }
 
 
 def changes_between(before: dict, after: dict) -> dict:

@@ -86,5 +86,7 @@ def sections_for(role: DashboardRole) -> list[Section]:
 
 def active_section_key(sections: list[Section], path: str) -> str | None:
     """The section whose URL is the longest prefix of ``path``."""
-    matches = [s for s in sections if s.url and (path == s.url or path.startswith(s.url) and s.url != "/")]
+    matches = [
+        s for s in sections if s.url and (path == s.url or path.startswith(s.url) and s.url != "/")
+    ]
     return max(matches, key=lambda s: len(s.url)).key if matches else None

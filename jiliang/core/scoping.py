@@ -61,7 +61,10 @@ def _compute_scope(user) -> UserScope:
     from jiliang.orgs.models import Membership
 
     rows = Membership.objects.filter(user=user, organisation__is_active=True).values_list(
-        "organisation_id", "role", "organisation__kind", "organisation__region_id",
+        "organisation_id",
+        "role",
+        "organisation__kind",
+        "organisation__region_id",
         "organisation__region__path",
     )
     role_by_organisation, region_ids, regulated_paths = {}, set(), []

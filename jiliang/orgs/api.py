@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Status, Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from jiliang.core.api import ErrorOut, get_visible_or_404
@@ -171,7 +171,7 @@ def membership_add(request, organisation_id: int, payload: MembershipIn):
     membership = services.membership_add_person(
         actor=request.user, organisation=organisation, **payload.dict()
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.patch(
@@ -188,7 +188,7 @@ def membership_change_role(request, membership_id: int, payload: MembershipPatch
 def membership_remove(request, membership_id: int):
     membership = get_visible_or_404(Membership, request, pk=membership_id)
     services.membership_remove(actor=request.user, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/organisations/{organisation_id}/audit-events", response=list[AuditEventOut])

@@ -110,7 +110,9 @@ class Organisation(TimeStampedModel):
         max_length=18,
         unique=True,
         validators=[validate_uscc],
-        error_messages={"unique": _("An organisation with this unified social credit code exists.")},
+        error_messages={
+            "unique": _("An organisation with this unified social credit code exists.")
+        },
     )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations"

@@ -11,8 +11,13 @@ from jiliang.orgs.models import Membership, Organisation, Region
 
 def region_list(*, user):
     """Visible regions, each with how many active organisations it holds directly."""
-    return Region.objects.visible_to(user).select_related("parent").annotate(
-        organisation_count=Count("organisations", filter=Q(organisations__is_active=True))
+    return (
+        Region.objects.visible_to(user)
+        .select_related("parent")
+        .annotate(
+            organisation_count=Count("organisations", filter=Q(organisations__is_active=True))
+        )
+        .order_by("path")
     )
 
 

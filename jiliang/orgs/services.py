@@ -22,11 +22,25 @@ from jiliang.orgs.validators import normalise_uscc
 
 REGION_FIELDS = ["code", "name", "level", "parent"]
 ORGANISATION_FIELDS = [
-    "kind", "name", "uscc", "region", "address", "contact_name", "contact_phone",
-    "contact_email", "size_class", "industry", "is_active",
+    "kind",
+    "name",
+    "uscc",
+    "region",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "size_class",
+    "industry",
+    "is_active",
 ]
 ORGANISATION_SELF_SERVICE_FIELDS = [
-    "name", "address", "contact_name", "contact_phone", "contact_email", "size_class",
+    "name",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "size_class",
     "industry",
 ]
 
@@ -44,7 +58,9 @@ def region_create(*, actor, code: str, name: str, level: str, parent: Region | N
     region.full_clean()
     region.save()
     audit.record(
-        actor=actor, action="orgs.region.created", instance=region,
+        actor=actor,
+        action="orgs.region.created",
+        instance=region,
         changes=audit.changes_between({}, audit.snapshot(region, REGION_FIELDS)),
     )
     return region
@@ -80,7 +96,9 @@ def organisation_create(*, actor, **fields) -> Organisation:
     organisation.full_clean()
     organisation.save()
     audit.record(
-        actor=actor, action="orgs.organisation.created", instance=organisation,
+        actor=actor,
+        action="orgs.organisation.created",
+        instance=organisation,
         organisation=organisation,
         changes=audit.changes_between({}, audit.snapshot(organisation, ORGANISATION_FIELDS)),
     )
@@ -97,8 +115,11 @@ def organisation_update(*, actor, organisation: Organisation, data: dict) -> Org
     )
     if changes:
         audit.record(
-            actor=actor, action="orgs.organisation.updated", instance=organisation,
-            organisation=organisation, changes=changes,
+            actor=actor,
+            action="orgs.organisation.updated",
+            instance=organisation,
+            organisation=organisation,
+            changes=changes,
         )
     return organisation
 
@@ -111,8 +132,11 @@ def membership_add(*, actor, organisation: Organisation, user, role: str) -> Mem
     membership.save()
     forget_scope(user)
     audit.record(
-        actor=actor, action="orgs.membership.created", instance=membership,
-        organisation=organisation, changes={"user": [None, user.username], "role": [None, role]},
+        actor=actor,
+        action="orgs.membership.created",
+        instance=membership,
+        organisation=organisation,
+        changes={"user": [None, user.username], "role": [None, role]},
     )
     return membership
 
@@ -125,8 +149,11 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     forget_scope(membership.user)
     if changes:
         audit.record(
-            actor=actor, action="orgs.membership.updated", instance=membership,
-            organisation=membership.organisation, changes=changes,
+            actor=actor,
+            action="orgs.membership.updated",
+            instance=membership,
+            organisation=membership.organisation,
+            changes=changes,
         )
     return membership
 
@@ -136,7 +163,9 @@ def membership_remove(*, actor, membership: Membership) -> None:
     require_editable(actor, membership.organisation)
     _keep_an_admin(membership, new_role=None)
     audit.record(
-        actor=actor, action="orgs.membership.deleted", instance=membership,
+        actor=actor,
+        action="orgs.membership.deleted",
+        instance=membership,
         organisation=membership.organisation,
         changes={"user": [membership.user.username, None], "role": [membership.role, None]},
     )
@@ -160,8 +189,14 @@ def _keep_an_admin(membership: Membership, *, new_role: str | None) -> None:
 
 @transaction.atomic
 def membership_add_person(
-    *, actor, organisation: Organisation, username: str, role: str, email: str = "",
-    full_name: str = "", password: str = "",
+    *,
+    actor,
+    organisation: Organisation,
+    username: str,
+    role: str,
+    email: str = "",
+    full_name: str = "",
+    password: str = "",
 ) -> Membership:
     """Add an existing account by username, or create the account first (it needs a password)."""
     require_editable(actor, organisation)
@@ -169,8 +204,10 @@ def membership_add_person(
     if user is None:
         if not password:
             raise ValidationError(
-                {"password": _("%(username)s has no account yet: give an initial password.")
-                 % {"username": username}}
+                {
+                    "password": _("%(username)s has no account yet: give an initial password.")
+                    % {"username": username}
+                }
             )
         user = user_create(
             actor=actor, username=username, email=email, password=password, first_name=full_name
