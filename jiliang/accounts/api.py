@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Status, Router, Schema
+from ninja import Router, Schema, Status
 
 from jiliang.accounts import selectors, services
 from jiliang.accounts.models import ApiToken

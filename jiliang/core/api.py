@@ -95,5 +95,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 def _error_items(error: ValidationError):
     if hasattr(error, "error_dict"):
-        return [(field, errors.messages) for field, errors in error.error_dict.items()]
+        return error.message_dict.items()
     return [("__all__", error.messages)]

@@ -19,6 +19,7 @@ class TimeStampedModel(models.Model):
 class AuditEventQuerySet(OrganisationScopedQuerySet):
     # Only an organisation's administrators read its audit trail.
     viewer_roles = frozenset({"admin"})
+    regulators_see = False
 
     def update(self, **kwargs):
         raise ValidationError(_("Audit events are append-only."))

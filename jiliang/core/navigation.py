@@ -85,8 +85,12 @@ def sections_for(role: DashboardRole) -> list[Section]:
 
 
 def active_section_key(sections: list[Section], path: str) -> str | None:
-    """The section whose URL is the longest prefix of ``path``."""
-    matches = [
-        s for s in sections if s.url and (path == s.url or path.startswith(s.url) and s.url != "/")
-    ]
-    return max(matches, key=lambda s: len(s.url)).key if matches else None
+    """The section whose URL is the longest prefix of ``path`` (the dashboard only at "/")."""
+
+    def matches(section: Section) -> bool:
+        if not section.url:
+            return False
+        return path == section.url or (section.url != "/" and path.startswith(section.url))
+
+    candidates = [section for section in sections if matches(section)]
+    return max(candidates, key=lambda section: len(section.url)).key if candidates else None

@@ -12,7 +12,7 @@ from jiliang.core import audit
 
 def require_editable(user, instance: models.Model) -> None:
     """404 when ``user`` cannot see ``instance``; 403 when they see it but may not change it."""
-    manager = type(instance).objects
+    manager = instance._meta.model.objects
     if not manager.editable_by(user).filter(pk=instance.pk).exists():
         if not manager.visible_to(user).filter(pk=instance.pk).exists():
             raise Http404

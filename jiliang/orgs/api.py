@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Status, Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from jiliang.core.api import ErrorOut, get_visible_or_404

@@ -65,6 +65,9 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("orgs:region_detail", args=[self.pk])
+
     def clean(self):
         if self.parent_id is None:
             return
@@ -82,9 +85,6 @@ class Region(models.Model):
                         % {"parent": self.parent, "region": self}
                     }
                 )
-
-    def get_absolute_url(self):
-        return reverse("orgs:region_detail", args=[self.pk])
 
     def computed_path(self) -> str:
         prefix = self.parent.path if self.parent_id else PATH_SEPARATOR

@@ -4,20 +4,9 @@ import pytest
 from django.urls import reverse
 
 from jiliang.accounts.models import ApiToken
-from jiliang.core.testing.matrix import MatrixCase, check, matrix_params
+from jiliang.core.testing.matrix import SIGNED_IN_ACTORS, MatrixCase, check, matrix_params
 
-SIGNED_IN = {
-    actor: 200
-    for actor in (
-        "other_enterprise",
-        "same_enterprise",
-        "institution",
-        "sibling_regulator",
-        "regulator_above",
-        "same_enterprise_viewer",
-        "platform_admin",
-    )
-}
+SIGNED_IN = dict.fromkeys(SIGNED_IN_ACTORS, 200)
 
 
 def enterprise_token_id(world):
@@ -59,7 +48,7 @@ CASES = [
         "api-token-create",
         "post",
         lambda w: "/api/v1/tokens",
-        {"anonymous": 401, **{actor: 201 for actor in SIGNED_IN}},
+        {"anonymous": 401, **dict.fromkeys(SIGNED_IN_ACTORS, 201)},
         data=lambda w: {"name": "ERP"},
         api=True,
     ),

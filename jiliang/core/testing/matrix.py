@@ -36,6 +36,7 @@ ACTORS = (
 # Beyond the six: a member without rights over the enterprise, and a platform administrator.
 EXTRA_ACTORS = ("same_enterprise_viewer", "platform_admin")
 ALL_ACTORS = ACTORS + EXTRA_ACTORS
+SIGNED_IN_ACTORS = tuple(actor for actor in ALL_ACTORS if actor != "anonymous")
 
 # Fields that change merely by signing in or using a token, not by the request under test.
 _BOOKKEEPING_FIELDS = {"last_login", "last_used"}

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from jiliang.core.testing.matrix import MatrixCase, check, matrix_params
+from jiliang.core.testing.matrix import SIGNED_IN_ACTORS, MatrixCase, check, matrix_params
 from jiliang.orgs.models import Membership
 
 ANONYMOUS_HTML = {"anonymous": 302}
@@ -16,18 +16,7 @@ ENTERPRISE_READERS = {
 }
 # Visible to the viewer and the regulator above, but only the enterprise's admins may change it.
 ENTERPRISE_ADMINS_ONLY = {"same_enterprise_viewer": 403, "regulator_above": 403}
-EVERYONE_SIGNED_IN = {
-    actor: 200
-    for actor in (
-        "other_enterprise",
-        "same_enterprise",
-        "institution",
-        "sibling_regulator",
-        "regulator_above",
-        "same_enterprise_viewer",
-        "platform_admin",
-    )
-}
+EVERYONE_SIGNED_IN = dict.fromkeys(SIGNED_IN_ACTORS, 200)
 
 
 def enterprise_url(name):

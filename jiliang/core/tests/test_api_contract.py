@@ -1,0 +1,122 @@
+"""The API's published contract: schema, authentication and the JSON error shape."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from jiliang.orgs.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_is_public_and_lists_the_endpoints(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in ("/api/v1/me", "/api/v1/organisations/{organisation_id}", "/api/v1/regions"):
+        assert path in paths
+    assert "BearerToken" in response.json()["components"]["securitySchemes"]
+
+
+def test_me_lists_organisations_and_roles(world):
+    body = world.client_for("same_enterprise", api=True).get("/api/v1/me").json()
+    assert body["dashboard_role"] == "enterprise"
+    assert body["memberships"] == [
+        {
+            "id": Membership.objects.get(user=world.users["same_enterprise"]).pk,
+            "role": "admin",
+            "organisation": {
+                "id": world.enterprise.pk,
+                "kind": "enterprise",
+                "name": world.enterprise.name,
+                "uscc": world.enterprise.uscc,
+                "region": {"id": world.regions["410105"].pk, "code": "410105", "name": "金水区"},
+            },
+        }
+    ]
+
+
+def test_unknown_token_is_401_json():
+    response = Client(headers={"authorization": "Bearer jl_not-a-token"}).get("/api/v1/me")
+    assert response.status_code == 401
+    assert set(response.json()) == {"detail", "errors"}
+
+
+def test_schema_violations_are_422_with_the_field_named(world):
+    api = world.client_for("same_enterprise", api=True)
+    response = api.patch(
+        f"/api/v1/organisations/{world.enterprise.pk}",
+        data=json.dumps({"size_class": "gigantic"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "payload.size_class"
+
+
+def test_malformed_json_is_a_4xx_not_a_500(world):
+    api = world.client_for("same_enterprise", api=True)
+    response = api.patch(
+        f"/api/v1/organisations/{world.enterprise.pk}",
+        data="{not json",
+        content_type="application/json",
+    )
+    assert 400 <= response.status_code < 500
+    assert set(response.json()) == {"detail", "errors"}
+
+
+def test_domain_validation_is_400_with_field_errors(world):
+    api = world.client_for("same_enterprise", api=True)
+    response = api.patch(
+        f"/api/v1/organisations/{world.enterprise.pk}",
+        data=json.dumps({"contact_email": "not-an-address"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "contact_email"
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.contact_email == ""
+
+
+def test_keeping_the_last_admin_is_a_400_with_a_message(world):
+    api = world.client_for("same_enterprise", api=True)
+    own = Membership.objects.get(user=world.users["same_enterprise"])
+    response = api.delete(f"/api/v1/memberships/{own.pk}")
+    assert response.status_code == 400
+    assert world.enterprise.name in response.json()["detail"]
+
+
+def test_an_oversized_body_is_413(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    api = world.client_for("same_enterprise", api=True)
+    response = api.patch(
+        f"/api/v1/organisations/{world.enterprise.pk}",
+        data=json.dumps({"address": "x" * 5000}),
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+
+
+def test_lists_are_paginated(world):
+    body = world.client_for("platform_admin", api=True).get("/api/v1/regions?limit=5").json()
+    assert body["count"] >= 30
+    assert len(body["items"]) == 5
+
+
+def test_organisation_filter_by_region_covers_the_subtree(world):
+    api = world.client_for("regulator_above", api=True)
+    zhengzhou = world.regions["410100"].pk
+    names = {
+        row["name"] for row in api.get(f"/api/v1/organisations?region={zhengzhou}").json()["items"]
+    }
+    assert world.enterprise.name in names
+    kaifeng = world.regions["410200"].pk
+    assert api.get(f"/api/v1/organisations?region={kaifeng}").status_code == 404
+
+
+def test_list_endpoints_use_a_constant_number_of_queries(world, django_assert_max_num_queries):
+    api = world.client_for("platform_admin", api=True)
+    with django_assert_max_num_queries(6):
+        api.get("/api/v1/organisations")
+    with django_assert_max_num_queries(6):
+        api.get(f"/api/v1/organisations/{world.enterprise.pk}/memberships")
