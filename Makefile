@@ -4,7 +4,6 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
 .PHONY: run install test test-sqlite test-postgres lint format messages bench clean
 

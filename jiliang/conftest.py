@@ -19,6 +19,8 @@ CHROMIUM_FLAGS = [
 ]
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "test-results"
 ON_CI = os.environ.get("CI") == "true"
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from stdnum.cn import uscc
 from jiliang.accounts.services import user_create
 from jiliang.orgs import services
 from jiliang.orgs.models import Membership, Organisation, Region
+from jiliang.orgs.reference import load_reference_regions
 
 DEMO_PASSWORD = "jiliang-demo"
 
@@ -97,6 +98,7 @@ def demo_uscc(prefix: str, region_code: str, serial: int) -> str:
 
 
 def load(admin) -> None:
+    load_reference_regions(Region)
     organisations = {
         key: _organisation(admin, key, serial) for serial, key in enumerate(ORGANISATIONS, 1)
     }
