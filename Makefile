@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test test-sqlite test-postgres lint format messages bench clean
+.PHONY: run install test test-sqlite test-postgres lint format messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,8 +46,8 @@ format: $(STAMP)
 
 # Regenerate translations (needs GNU gettext) after changing user-facing strings.
 messages: $(STAMP)
-	cd jiliang && ../$(BIN)/jiliang makemessages -l zh_Hans -l en --no-obsolete
-	$(BIN)/jiliang compilemessages
+	$(BIN)/jiliang makemessages -l zh_Hans --no-obsolete --ignore=.venv/* --ignore=var/* --ignore=test-results/*
+	$(BIN)/jiliang compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var

@@ -6,9 +6,11 @@ See docs/operations.md for every variable and its production value.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +26,32 @@ def env_flag(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def email_settings(url: str) -> dict:
+    """smtp://user:password@host:port (STARTTLS on port 587 or with ?starttls=1) or
+    smtps://... (TLS, port 465 by default); unset, mail is printed to the console (the demo).
+    """
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured(
+            f"JILIANG_EMAIL_URL must start with smtp:// or smtps://, not {parts.scheme}://"
+        )
+    secure = parts.scheme == "smtps"
+    port = parts.port or (465 if secure else 25)
+    starttls = port == 587 or parse_qs(parts.query).get("starttls") == ["1"]
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": secure,
+        "EMAIL_USE_TLS": not secure and starttls,
+        "EMAIL_TIMEOUT": 30,
+    }
 
 
 def secret_key() -> str:
@@ -54,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "csp",
 ]
 
@@ -148,6 +177,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missi
 
 # Behind nginx the client address is the last X-Forwarded-For entry that nginx appended.
 BEHIND_PROXY = env_flag("JILIANG_BEHIND_PROXY", False)
+# Only a proxy we run may tell us the request came over HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 # Uploads larger than this are refused with 400 before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -157,7 +188,6 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_flag("JILIANG_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("JILIANG_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -179,7 +209,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NINJA_PAGINATION_MAX_LIMIT = 500
+
+# JILIANG_EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and the rest in one go.
+globals().update(email_settings(os.environ.get("JILIANG_EMAIL_URL", "")))
 DEFAULT_FROM_EMAIL = os.environ.get("JILIANG_DEFAULT_FROM_EMAIL", "jiliang@localhost")
 
 LOGGING = {

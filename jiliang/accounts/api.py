@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from jiliang.accounts import selectors, services
 from jiliang.accounts.models import ApiToken
@@ -11,7 +12,7 @@ from jiliang.orgs.api import OrganisationBrief
 router = Router(tags=["accounts"])
 
 
-class MembershipOut(Schema):
+class OwnMembershipOut(Schema):
     id: int
     role: str
     organisation: OrganisationBrief
@@ -24,7 +25,7 @@ class MeOut(Schema):
     email: str
     is_platform_admin: bool
     dashboard_role: str
-    memberships: list[MembershipOut]
+    memberships: list[OwnMembershipOut]
 
 
 class TokenOut(Schema):
@@ -61,6 +62,7 @@ def me(request):
 
 
 @router.get("/tokens", response=list[TokenOut])
+@paginate
 def token_list(request):
     return selectors.token_list(user=request.user)
 

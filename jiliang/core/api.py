@@ -7,7 +7,7 @@ Every error leaves as ``{"detail": str, "errors": [{"field": str, "message": str
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -41,6 +41,11 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
+def not_found_response(request, *args, **kwargs):
+    """JSON 404 for any /api/v1/ path that no endpoint matches."""
+    return JsonResponse({"detail": _("No such API endpoint."), "errors": []}, status=404)
+
+
 def get_visible_or_404(model, request, **lookup):
     """The object if the requesting user may see it, else 404 (never 403)."""
     return get_object_or_404(model.objects.visible_to(request.user), **lookup)
@@ -55,10 +60,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RequestValidationError)
     def request_invalid(request, exc):
         errors = [
-            {
-                "field": ".".join(str(part) for part in error.get("loc", ())[1:]) or "body",
-                "message": error.get("msg", ""),
-            }
+            {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "")}
             for error in exc.errors
         ]
         return respond(request, 422, _("The request is not valid."), errors)
@@ -91,6 +93,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         return respond(request, exc.status_code, str(exc))
+
+
+def _field_name(location) -> str:
+    """``("body", "payload", "role")`` → ``"role"``: the name the client sent."""
+    parts = [str(part) for part in location[2:]] or [str(part) for part in location[1:]]
+    return ".".join(parts) or "body"
 
 
 def _error_items(error: ValidationError):

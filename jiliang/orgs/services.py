@@ -1,7 +1,8 @@
 """Every write to regions, organisations and memberships.
 
-Each function is atomic, validates with ``full_clean()``, checks the actor's scope before and
-after the write, and appends an audit event.
+Each function is atomic, validates with ``full_clean()``, checks the actor's scope, and
+appends an audit event. None of them can move an object out of the actor's scope: regions and
+an organisation's kind, code and region change only by platform administrators.
 """
 
 from __future__ import annotations

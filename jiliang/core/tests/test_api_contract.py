@@ -51,7 +51,7 @@ def test_schema_violations_are_422_with_the_field_named(world):
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "payload.size_class"
+    assert response.json()["errors"][0]["field"] == "size_class"
 
 
 def test_malformed_json_is_a_4xx_not_a_500(world):
@@ -120,3 +120,23 @@ def test_list_endpoints_use_a_constant_number_of_queries(world, django_assert_ma
         api.get("/api/v1/organisations")
     with django_assert_max_num_queries(6):
         api.get(f"/api/v1/organisations/{world.enterprise.pk}/memberships")
+
+
+def test_an_unknown_api_path_is_a_json_404(world):
+    response = world.client_for("same_enterprise", api=True).get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail", "errors"}
+
+
+def test_interactive_docs_load_their_assets_from_this_server(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "cdn." not in html
+    assert "/static/ninja/" in html
+
+
+def test_page_size_is_capped_with_the_parameter_named(world):
+    api = world.client_for("platform_admin", api=True)
+    assert api.get("/api/v1/regions?limit=500").status_code == 200
+    response = api.get("/api/v1/regions?limit=100000")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "limit"
