@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.api import api
-from jiliang.core.api import not_found_response
 
 admin.site.site_header = _("Jiliang administration")
 admin.site.site_title = _("Jiliang administration")
@@ -16,5 +15,4 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    re_path(r"^api/", not_found_response),
 ]

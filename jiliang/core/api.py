@@ -7,7 +7,7 @@ Every error leaves as ``{"detail": str, "errors": [{"field": str, "message": str
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -39,11 +39,6 @@ class FieldError(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[FieldError] = []
-
-
-def not_found_response(request, *args, **kwargs):
-    """JSON 404 for any /api/v1/ path that no endpoint matches."""
-    return JsonResponse({"detail": _("No such API endpoint."), "errors": []}, status=404)
 
 
 def get_visible_or_404(model, request, **lookup):
