@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test test-sqlite test-postgres lint format messages clean
+.PHONY: run install test test-sqlite test-postgres lint format messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,12 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks print ratios against a baseline measured in the same run (see bench/).
+bench: $(STAMP)
+	$(BIN)/python bench/scoping.py
+	@if command -v pg_virtualenv >/dev/null; then \
+		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py'; \
+	else \
+		echo "SKIPPED: PostgreSQL benchmark needs pg_virtualenv"; \
+	fi
