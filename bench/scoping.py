@@ -64,6 +64,9 @@ def generate():
         ),
         batch_size=5000,
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a load of this size
     return {code: regulator(code) for code in ("410100", "410000")}
 
 

@@ -28,7 +28,7 @@ class UserScope:
     is_platform_admin: bool
     role_by_organisation: dict[int, str] = field(default_factory=dict)
     region_ids: frozenset[int] = frozenset()
-    regulated_region_paths: tuple[str, ...] = ()
+    regulated_region_ids: frozenset[int] = frozenset()
 
     def organisation_ids(self, roles: frozenset[str] | None = None) -> set[int]:
         """Organisations where the user holds one of ``roles`` (any role when None)."""
@@ -58,7 +58,7 @@ def forget_scope(user) -> None:
 
 def _compute_scope(user) -> UserScope:
     from jiliang.orgs.choices import OrganisationKind
-    from jiliang.orgs.models import Membership
+    from jiliang.orgs.models import Membership, Region
 
     rows = Membership.objects.filter(user=user, organisation__is_active=True).values_list(
         "organisation_id",
@@ -73,12 +73,19 @@ def _compute_scope(user) -> UserScope:
         region_ids.add(region_id)
         if kind == OrganisationKind.REGULATOR:
             regulated_paths.append(region_path)
+    # Region ids, not a join on paths: the rows then filter on two indexed columns of their own.
+    regulated_region_ids = (
+        Region.objects.filter(any_of([Q(path__startswith=path) for path in regulated_paths]))
+        .values_list("pk", flat=True)
+        if regulated_paths
+        else []
+    )
     return UserScope(
         user_id=user.pk,
         is_platform_admin=user.is_staff,
         role_by_organisation=role_by_organisation,
         region_ids=frozenset(region_ids),
-        regulated_region_paths=tuple(sorted(regulated_paths)),
+        regulated_region_ids=frozenset(regulated_region_ids),
     )
 
 
@@ -128,13 +135,10 @@ class OrganisationScopedQuerySet(ScopedQuerySet):
         return f"{self.organisation_field}__{suffix}" if self.organisation_field else suffix
 
     def visible_condition(self, scope):
-        conditions = [Q(**{self._lookup("pk__in"): scope.organisation_ids(self.viewer_roles)})]
-        if self.regulators_see:
-            conditions += [
-                Q(**{self._lookup("region__path__startswith"): path})
-                for path in scope.regulated_region_paths
-            ]
-        return any_of(conditions)
+        condition = Q(**{self._lookup("pk__in"): scope.organisation_ids(self.viewer_roles)})
+        if self.regulators_see and scope.regulated_region_ids:
+            condition |= Q(**{self._lookup("region_id__in"): scope.regulated_region_ids})
+        return condition
 
     def editable_condition(self, scope):
         return Q(**{self._lookup("pk__in"): scope.organisation_ids(self.editor_roles)})

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.core.models import TimeStampedModel
-from jiliang.core.scoping import OrganisationScopedQuerySet, ScopedQuerySet, any_of
+from jiliang.core.scoping import OrganisationScopedQuerySet, ScopedQuerySet
 from jiliang.orgs.choices import Industry, OrganisationKind, RegionLevel, Role, SizeClass
 from jiliang.orgs.validators import validate_uscc
 
@@ -17,8 +17,7 @@ PATH_SEPARATOR = "/"
 
 class RegionQuerySet(ScopedQuerySet):
     def visible_condition(self, scope):
-        subtrees = [Q(path__startswith=path) for path in scope.regulated_region_paths]
-        return any_of([Q(pk__in=scope.region_ids), *subtrees])
+        return Q(pk__in=scope.region_ids | scope.regulated_region_ids)
 
     def editable_condition(self, scope):
         return Q(pk__in=[])  # regions are reference data: platform administrators only

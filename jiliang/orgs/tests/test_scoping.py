@@ -103,11 +103,11 @@ def test_anonymous_and_inactive_users_see_nothing(admin, enterprises):
     assert not Organisation.objects.visible_to(city_user).exists()
 
 
-def test_visible_to_costs_one_query_for_memberships_and_one_for_rows(
+def test_visible_to_costs_two_queries_for_the_scope_and_one_for_rows(
     admin, enterprises, django_assert_num_queries
 ):
     city_user = regulator_of("410100", admin, 4)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # memberships, regulated regions, rows
         list(Organisation.objects.visible_to(city_user))
     with django_assert_num_queries(1):  # the scope is cached on the user
         list(Region.objects.visible_to(city_user))
