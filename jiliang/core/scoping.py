@@ -75,8 +75,9 @@ def _compute_scope(user) -> UserScope:
             regulated_paths.append(region_path)
     # Region ids, not a join on paths: the rows then filter on two indexed columns of their own.
     regulated_region_ids = (
-        Region.objects.filter(any_of([Q(path__startswith=path) for path in regulated_paths]))
-        .values_list("pk", flat=True)
+        Region.objects.filter(
+            any_of([Q(path__startswith=path) for path in regulated_paths])
+        ).values_list("pk", flat=True)
         if regulated_paths
         else []
     )

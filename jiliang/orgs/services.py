@@ -22,19 +22,6 @@ from jiliang.orgs.models import Membership, Organisation, Region
 from jiliang.orgs.validators import normalise_uscc
 
 REGION_FIELDS = ["code", "name", "level", "parent"]
-ORGANISATION_FIELDS = [
-    "kind",
-    "name",
-    "uscc",
-    "region",
-    "address",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "size_class",
-    "industry",
-    "is_active",
-]
 ORGANISATION_SELF_SERVICE_FIELDS = [
     "name",
     "address",
@@ -44,6 +31,8 @@ ORGANISATION_SELF_SERVICE_FIELDS = [
     "size_class",
     "industry",
 ]
+# Identity and status are the platform administrators' to change.
+ORGANISATION_FIELDS = ["kind", "uscc", "region", "is_active", *ORGANISATION_SELF_SERVICE_FIELDS]
 
 
 def _require_platform_admin(actor) -> None:

@@ -43,35 +43,27 @@ def test_unknown_token_is_401_json():
     assert set(response.json()) == {"detail", "errors"}
 
 
-def test_schema_violations_are_422_with_the_field_named(world):
-    api = world.client_for("same_enterprise", api=True)
-    response = api.patch(
-        f"/api/v1/organisations/{world.enterprise.pk}",
-        data=json.dumps({"size_class": "gigantic"}),
-        content_type="application/json",
+def patch_enterprise(world, body: str):
+    """The enterprise's admin sends ``body`` as a PATCH of their organisation."""
+    return world.client_for("same_enterprise", api=True).patch(
+        f"/api/v1/organisations/{world.enterprise.pk}", data=body, content_type="application/json"
     )
+
+
+def test_schema_violations_are_422_with_the_field_named(world):
+    response = patch_enterprise(world, json.dumps({"size_class": "gigantic"}))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "size_class"
 
 
 def test_malformed_json_is_a_4xx_not_a_500(world):
-    api = world.client_for("same_enterprise", api=True)
-    response = api.patch(
-        f"/api/v1/organisations/{world.enterprise.pk}",
-        data="{not json",
-        content_type="application/json",
-    )
+    response = patch_enterprise(world, "{not json")
     assert 400 <= response.status_code < 500
     assert set(response.json()) == {"detail", "errors"}
 
 
 def test_domain_validation_is_400_with_field_errors(world):
-    api = world.client_for("same_enterprise", api=True)
-    response = api.patch(
-        f"/api/v1/organisations/{world.enterprise.pk}",
-        data=json.dumps({"contact_email": "not-an-address"}),
-        content_type="application/json",
-    )
+    response = patch_enterprise(world, json.dumps({"contact_email": "not-an-address"}))
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "contact_email"
     world.enterprise.refresh_from_db()
@@ -88,12 +80,7 @@ def test_keeping_the_last_admin_is_a_400_with_a_message(world):
 
 def test_an_oversized_body_is_413(world, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    api = world.client_for("same_enterprise", api=True)
-    response = api.patch(
-        f"/api/v1/organisations/{world.enterprise.pk}",
-        data=json.dumps({"address": "x" * 5000}),
-        content_type="application/json",
-    )
+    response = patch_enterprise(world, json.dumps({"address": "x" * 5000}))
     assert response.status_code == 413
 
 
