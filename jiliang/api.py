@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from jiliang.accounts.api import router as accounts_router
 from jiliang.core.api import API_AUTH, install_error_handlers
+from jiliang.instruments.api import router as instruments_router
 from jiliang.orgs.api import router as orgs_router
 
 api = NinjaAPI(
@@ -17,3 +18,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", orgs_router)
+api.add_router("", instruments_router)

@@ -27,15 +27,24 @@ def changes_between(before: dict, after: dict) -> dict:
     }
 
 
-def record(*, actor, action: str, instance: models.Model, organisation=None, changes=None):
-    """Append one event; ``organisation`` is whose admins may read it."""
+def record(
+    *,
+    actor,
+    action: str,
+    instance: models.Model | None = None,
+    subject: str = "",
+    organisation=None,
+    changes=None,
+):
+    """Append one event about ``instance`` (or, for a change of many rows, about ``subject``);
+    ``organisation`` is whose admins may read it."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         organisation=organisation,
         action=action,
-        object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_type=instance._meta.label_lower if instance is not None else "",
+        object_id=str(instance.pk) if instance is not None else "",
+        object_repr=str(instance if instance is not None else subject)[:200],
         changes=changes or {},
     )
 

@@ -37,6 +37,7 @@ SECTIONS = [
         _("Instrument ledger"),
         "rulers",
         frozenset({DashboardRole.ENTERPRISE, DashboardRole.REGULATOR}),
+        "instruments:instrument_list",
     ),
     Section(
         "orders",

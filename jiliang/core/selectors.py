@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from jiliang.accounts.selectors import own_memberships
 from jiliang.core.roles import DashboardRole, dashboard_role
+from jiliang.instruments.selectors import ledger_summary
 from jiliang.orgs import selectors as org_selectors
 from jiliang.orgs.models import Organisation, Region
 
@@ -29,7 +31,9 @@ def dashboard_context(request) -> dict:
     role = request_role(request)
     memberships = request_memberships(request)
     context = {"role": role, "memberships": memberships}
-    if role == DashboardRole.REGULATOR:
+    if role == DashboardRole.ENTERPRISE:
+        context["summary"] = ledger_summary(user=user, today=timezone.localdate())
+    elif role == DashboardRole.REGULATOR:
         regions = [m.organisation.region for m in memberships if m.organisation.kind == "regulator"]
         context["regulated"] = [
             {

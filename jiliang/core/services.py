@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jiliang.core import audit
+from jiliang.core.scoping import scope_for
 
 
 def require_editable(user, instance: models.Model) -> None:
@@ -17,6 +18,20 @@ def require_editable(user, instance: models.Model) -> None:
         if not manager.visible_to(user).filter(pk=instance.pk).exists():
             raise Http404
         raise PermissionDenied(_("You may not change this."))
+
+
+def require_organisation_role(user, organisation, roles) -> None:
+    """404 when ``user`` cannot see ``organisation``; 403 unless they hold one of ``roles`` in it
+    (platform administrators may act everywhere)."""
+    from jiliang.orgs.models import Organisation
+
+    if not Organisation.objects.visible_to(user).filter(pk=organisation.pk).exists():
+        raise Http404
+    scope = scope_for(user)
+    if not scope.is_platform_admin and organisation.pk not in scope.organisation_ids(roles):
+        raise PermissionDenied(
+            _("Your role in %(organisation)s does not allow this.") % {"organisation": organisation}
+        )
 
 
 def model_update(*, instance: models.Model, data: dict, fields: list[str]) -> dict:

@@ -18,6 +18,17 @@
     }
   });
 
+  // <button data-fill-select="#id" data-value="..."> chooses that option (a suggestion).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-fill-select]");
+    if (!button) return;
+    var select = document.querySelector(button.getAttribute("data-fill-select"));
+    if (select) {
+      select.value = button.getAttribute("data-value");
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+
   // <button data-copy="#id"> copies the text of an element (a new API token).
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy]");

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from jiliang.accounts.services import user_create
+from jiliang.instruments import demo as instruments_demo
 from jiliang.orgs import demo as orgs_demo
 
 ADMIN_USERNAME = "demo-admin"
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 is_superuser=True,
             )
         orgs_demo.load(admin)
+        instruments_demo.load(admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: sign in as {ADMIN_USERNAME} or "

@@ -1,0 +1,202 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from jiliang.instruments.choices import AbcClass, InstrumentStatus, Label
+from jiliang.instruments.models import CatalogueItem, Instrument, VerificationRecord
+from jiliang.instruments.selectors import SORTS, LedgerFilters
+from jiliang.instruments.services import INSTRUMENT_FIELDS, RECORD_FIELDS
+from jiliang.orgs.models import Organisation
+
+ANY = [("", _("Any"))]
+YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def _sort_choices():
+    labels = {
+        "number": _("Management number"),
+        "name": _("Name"),
+        "department": _("Department"),
+        "status": _("Status"),
+        "last": _("Last verified"),
+        "due": _("Next due"),
+    }
+    choices = []
+    for key in SORTS:
+        choices += [
+            (key, labels[key]),
+            (f"-{key}", _("%(field)s, descending") % {"field": labels[key]}),
+        ]
+    return choices
+
+
+class LedgerFilterForm(forms.Form):
+    """The ledger list's filters, read from the query string (all optional)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, management number, serial number or model"),
+    )
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=ANY + InstrumentStatus.choices
+    )
+    label = forms.ChoiceField(label=_("Label"), required=False, choices=ANY + Label.choices)
+    due_within = forms.IntegerField(
+        label=_("Due within (days)"), required=False, min_value=0, max_value=3650
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    mandatory = forms.ChoiceField(label=_("Mandatory verification"), required=False, choices=YES_NO)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    abc_class = forms.ChoiceField(
+        label=_("ABC class"), required=False, choices=ANY + AbcClass.choices
+    )
+    catalogue_item = forms.ModelChoiceField(
+        label=_("Catalogue item"), required=False, queryset=CatalogueItem.objects.all()
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=_sort_choices)
+
+    def __init__(self, *args, organisations, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = ANY + [(o.pk, o.name) for o in organisations]
+        self.fields["department"].choices = ANY + [(d, d) for d in departments]
+        if len(organisations) < 2:
+            del self.fields["organisation"]
+
+    def filters(self) -> LedgerFilters:
+        """The valid part of the query as LedgerFilters; invalid fields are ignored."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        item = data.get("catalogue_item")
+        mandatory = {"yes": True, "no": False}.get(data.get("mandatory", ""))
+        return LedgerFilters(
+            query=data.get("q", ""),
+            organisation=data.get("organisation"),
+            status=data.get("status", ""),
+            label=data.get("label", ""),
+            due_within_days=data.get("due_within"),
+            overdue=data.get("overdue", False),
+            mandatory=mandatory,
+            department=data.get("department", ""),
+            abc_class=data.get("abc_class", ""),
+            catalogue_item=item.pk if item else None,
+            sort=data.get("sort") or "number",
+        )
+
+
+class InstrumentForm(forms.ModelForm):
+    """Validates only; views save through the services."""
+
+    class Meta:
+        model = Instrument
+        fields = INSTRUMENT_FIELDS
+        widgets = {
+            "commissioning_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            # htmx asks which catalogue item the typed name suggests.
+            "name": forms.TextInput(
+                attrs={
+                    "hx-get": reverse_lazy("instruments:catalogue_suggest"),
+                    "hx-trigger": "change, keyup changed delay:600ms",
+                    "hx-target": "#catalogue-suggestion",
+                }
+            ),
+        }
+
+
+class InstrumentCreateForm(InstrumentForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+
+    class Meta(InstrumentForm.Meta):
+        fields = ["organisation", *INSTRUMENT_FIELDS]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
+            self.fields["organisation"].widget = forms.HiddenInput()
+
+
+class RecordForm(forms.ModelForm):
+    class Meta:
+        model = VerificationRecord
+        fields = RECORD_FIELDS
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "certificate": forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Organisation.objects.filter(
+            kind="institution", is_active=True
+        ).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("institution") and not cleaned.get("institution_name"):
+            self.add_error(
+                "institution_name", _("Name who performed it, or choose an institution.")
+            )
+        start, end = cleaned.get("date"), cleaned.get("valid_until")
+        if start and end and end < start:
+            self.add_error(
+                "valid_until", _("The valid-until date cannot be before the record date.")
+            )
+        return cleaned
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG, at most 10 MB."))
+
+
+class BulkActionForm(forms.Form):
+    ACTIONS = [
+        ("move", _("Move to department")),
+        ("suspend", _("Suspend")),
+        ("retire", _("Retire")),
+        ("reinstate", _("Put back in use")),
+    ]
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    department = forms.CharField(label=_("Department"), required=False, max_length=100)
+    instruments = forms.ModelMultipleChoiceField(
+        label=_("Instruments"), queryset=Instrument.objects.none()
+    )
+
+    def __init__(self, *args, visible_instruments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instruments"].queryset = visible_instruments
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "move" and not cleaned.get("department"):
+            self.add_error("department", _("Name the department to move to."))
+        return cleaned
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Catalogue table"),
+        help_text=_(
+            "The official table as .xlsx, .xls, .ods or .csv, with a header row that has "
+            "项目 and, optionally, 种类, 监管方式, 强检形式, 备注."
+        ),
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the catalogue"),
+        required=False,
+        help_text=_(
+            "Remove the items the file does not list. Unchecked, the file extends and "
+            "updates the catalogue."
+        ),
+    )

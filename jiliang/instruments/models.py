@@ -1,0 +1,395 @@
+"""The measuring-instrument ledger: catalogue, instruments, verification and calibration records."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jiliang.core.models import TimeStampedModel
+from jiliang.core.scoping import OrganisationScopedQuerySet
+from jiliang.instruments.choices import (
+    MANDATORY_PURPOSES,
+    OUT_OF_SERVICE,
+    AbcClass,
+    Conclusion,
+    InstrumentStatus,
+    Label,
+    MandatoryForm,
+    Purpose,
+    RecordKind,
+    Supervision,
+    Tolerance,
+    Traceability,
+)
+from jiliang.instruments.validators import validate_document
+
+MANDATORY_SUPERVISIONS = [Supervision.MANDATORY_VERIFICATION, Supervision.BOTH]
+
+
+class CatalogueItem(models.Model):
+    """A row of 《实施强制管理的计量器具目录》 (SAMR 公告2020年第42号): reference data."""
+
+    item = models.CharField(_("item"), max_length=100, help_text=_("项目, the first level"))
+    category = models.CharField(
+        _("category"), max_length=200, help_text=_("种类, the second level")
+    )
+    supervision = models.CharField(
+        _("supervision"),
+        max_length=16,
+        choices=Supervision.choices,
+        blank=True,
+        help_text=_("Blank while the official table has not been checked for this row."),
+    )
+    mandatory_form = models.CharField(
+        _("form of mandatory verification"),
+        max_length=32,
+        choices=MandatoryForm.choices,
+        blank=True,
+    )
+    scope_note = models.CharField(_("scope"), max_length=300, blank=True)
+    keywords = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Words in instrument names that mean this item, separated by spaces."),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("catalogue items")
+        ordering = ["item", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "category"], name="catalogue_item_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} / {self.category}" if self.category != self.item else self.item
+
+    @property
+    def requires_verification(self) -> bool:
+        return self.supervision in MANDATORY_SUPERVISIONS
+
+    def match_terms(self) -> list[str]:
+        return [term for term in (self.category, self.item, *self.keywords.split()) if term]
+
+
+class InstrumentQuerySet(OrganisationScopedQuerySet):
+    # Regulators see counts for their region (selectors.region_summary), never the rows.
+    regulators_see = False
+
+    def mandatory(self):
+        return self.filter(self.mandatory_condition())
+
+    @staticmethod
+    def mandatory_condition() -> Q:
+        return Q(catalogue_item__supervision__in=MANDATORY_SUPERVISIONS) & Q(
+            purpose__in=MANDATORY_PURPOSES
+        )
+
+    def with_label(self, today):
+        """Annotate ``label``: the same rule as ``Instrument.label_on`` in SQL, for filtering."""
+        return self.annotate(
+            label=Case(
+                When(red_condition(today), then=Value(Label.RED)),
+                When(last_conclusion=Conclusion.RESTRICTED, then=Value(Label.YELLOW)),
+                default=Value(Label.GREEN),
+            )
+        )
+
+
+def red_condition(today) -> Q:
+    """Do not use: out of service, failed, never verified (unless exempt) or overdue."""
+    return (
+        Q(status__in=OUT_OF_SERVICE)
+        | Q(last_conclusion=Conclusion.FAIL)
+        | (Q(last_conclusion="") & ~Q(traceability=Traceability.EXEMPT))
+        | Q(next_due__lt=today)
+    )
+
+
+class Instrument(TimeStampedModel):
+    """One measuring instrument of an organisation's ledger (计量器具台账).
+
+    ``last_record_date``, ``last_conclusion`` and ``next_due`` follow from the records and are
+    written only by ``services.instrument_refresh_schedule``.
+    """
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="instruments",
+    )
+    management_number = models.CharField(_("management number"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    model = models.CharField(_("model / specification"), max_length=200, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=200, blank=True)
+    measuring_range = models.CharField(_("measuring range"), max_length=200, blank=True)
+    accuracy = models.CharField(
+        _("accuracy"),
+        max_length=200,
+        blank=True,
+        help_text=_("Class, maximum permissible error or uncertainty, as written."),
+    )
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    custodian = models.CharField(_("custodian"), max_length=100, blank=True)
+    commissioning_date = models.DateField(_("commissioning date"), null=True, blank=True)
+    abc_class = models.CharField(_("ABC class"), max_length=1, choices=AbcClass.choices, blank=True)
+    traceability = models.CharField(
+        _("traceability"),
+        max_length=16,
+        choices=Traceability.choices,
+        default=Traceability.VERIFICATION,
+    )
+    interval_months = models.PositiveSmallIntegerField(
+        _("interval (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Verification or calibration interval; for instruments replaced when due, "
+            "their use life."
+        ),
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.OTHER
+    )
+    catalogue_item = models.ForeignKey(
+        CatalogueItem,
+        verbose_name=_("catalogue item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instruments",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=InstrumentStatus.choices,
+        default=InstrumentStatus.IN_USE,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    last_record_date = models.DateField(_("last verified"), null=True, blank=True, editable=False)
+    last_conclusion = models.CharField(
+        _("last conclusion"),
+        max_length=16,
+        choices=Conclusion.choices,
+        blank=True,
+        editable=False,
+    )
+    next_due = models.DateField(_("next due"), null=True, blank=True, editable=False)
+
+    objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "management_number"],
+                name="instrument_number_unique_per_organisation",
+                violation_error_message=_(
+                    "Another instrument of this organisation has this management number."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "next_due"]),
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["organisation", "department"]),
+            models.Index(fields=["organisation", "name"]),
+            models.Index(fields=["organisation", "serial_number"]),
+        ]
+
+    def __str__(self):
+        return f"{self.management_number} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("instruments:instrument_detail", args=[self.pk])
+
+    def clean(self):
+        periodic = self.traceability in {
+            Traceability.VERIFICATION,
+            Traceability.CALIBRATION,
+            Traceability.SELF_CALIBRATION,
+        }
+        if (
+            periodic
+            and not self.interval_months
+            and self.mandatory_form != MandatoryForm.FIRST_ONLY_DISCARD
+        ):
+            raise ValidationError(
+                {
+                    "interval_months": _(
+                        "Give the interval for an instrument verified or calibrated periodically."
+                    )
+                }
+            )
+
+    @property
+    def is_mandatory(self) -> bool:
+        """计量法 §9: in the catalogue under 强制检定 and used for one of the four purposes."""
+        return bool(
+            self.catalogue_item
+            and self.catalogue_item.requires_verification
+            and self.purpose in MANDATORY_PURPOSES
+        )
+
+    @property
+    def mandatory_form(self) -> str:
+        return self.catalogue_item.mandatory_form if self.is_mandatory else ""
+
+    def label_on(self, today) -> str:
+        """The three-colour label on ``today``; ``with_label`` is its SQL twin."""
+        out_of_service = self.status in OUT_OF_SERVICE
+        never_verified = not self.last_conclusion and self.traceability != Traceability.EXEMPT
+        overdue = self.next_due is not None and self.next_due < today
+        if out_of_service or self.last_conclusion == Conclusion.FAIL or never_verified or overdue:
+            return Label.RED
+        if self.last_conclusion == Conclusion.RESTRICTED:
+            return Label.YELLOW
+        return Label.GREEN
+
+
+class InstrumentPartQuerySet(OrganisationScopedQuerySet):
+    """Rows that belong to an instrument: scoped like the instrument itself."""
+
+    organisation_field = "instrument__organisation"
+    regulators_see = False
+
+
+class VerificationRecordQuerySet(InstrumentPartQuerySet):
+    def current(self):
+        """Records not superseded by a correction."""
+        return self.filter(~Exists(VerificationRecord.objects.filter(supersedes=OuterRef("pk"))))
+
+
+def certificate_path(record, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    return f"certificates/{record.instrument.organisation_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class VerificationRecord(models.Model):
+    """One verification or calibration of an instrument. Append-only: a correction is a new
+    record that ``supersedes`` the wrong one, which stays in the history."""
+
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("instrument"),
+        on_delete=models.CASCADE,
+        related_name="records",
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=RecordKind.choices)
+    institution = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("performed by (on the platform)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "institution"},
+    )
+    institution_name = models.CharField(_("performed by"), max_length=200, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=16, choices=Conclusion.choices)
+    as_found = models.CharField(_("as found"), max_length=4, choices=Tolerance.choices, blank=True)
+    as_left = models.CharField(_("as left"), max_length=4, choices=Tolerance.choices, blank=True)
+    measured_error = models.CharField(_("measured error"), max_length=100, blank=True)
+    expanded_uncertainty = models.CharField(
+        _("expanded uncertainty"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. U = 0.02 mm, k = 2"),
+    )
+    certificate = models.FileField(
+        _("certificate file"),
+        upload_to=certificate_path,
+        blank=True,
+        validators=[validate_document],
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created = models.DateTimeField(_("entered"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = VerificationRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("verification or calibration record")
+        verbose_name_plural = _("verification and calibration records")
+        indexes = [models.Index(fields=["instrument", "-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("date")),
+                name="record_valid_after_date",
+                violation_error_message=_("The valid-until date cannot be before the record date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument.management_number} {self.date} {self.get_conclusion_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("Records are append-only: enter a correction instead."))
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.institution_id and self.institution.kind != "institution":
+            raise ValidationError({"institution": _("Choose a metrology institution.")})
+
+    @property
+    def performed_by(self) -> str:
+        return self.institution.name if self.institution_id else self.institution_name
+
+
+class InstrumentAttachment(models.Model):
+    """A manual, photo or other document kept with an instrument."""
+
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("instrument"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=certificate_path, validators=[validate_document])
+    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InstrumentPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title

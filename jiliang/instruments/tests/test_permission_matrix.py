@@ -1,0 +1,220 @@
+"""Every ledger view and endpoint against the permission matrix."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from jiliang.core.testing.matrix import SIGNED_IN_ACTORS, MatrixCase, check, matrix_params
+from jiliang.instruments.models import Instrument
+
+ANONYMOUS_HTML = {"anonymous": 302}
+ANONYMOUS_API = {"anonymous": 401}
+SIGNED_IN = dict.fromkeys(SIGNED_IN_ACTORS, 200)
+# The enterprise's members read its ledger; regulators see counts only, never rows.
+LEDGER_READERS = {"same_enterprise": 200, "same_enterprise_viewer": 200, "platform_admin": 200}
+VIEWER_REFUSED = {"same_enterprise_viewer": 403}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def instrument_url(name):
+    return lambda world: reverse(name, args=[Instrument.objects.get().pk])
+
+
+def api(path):
+    return lambda world: "/api/v1" + path.format(instrument=Instrument.objects.get().pk)
+
+
+def record_data(world):
+    return {
+        "date": "2026-01-10",
+        "kind": "calibration",
+        "conclusion": "pass",
+        "institution_name": "郑州市计量技术研究所",
+    }
+
+
+def record_upload(world):
+    return {
+        **record_data(world),
+        "certificate": SimpleUploadedFile("c.pdf", PDF, "application/pdf"),
+    }
+
+
+CASES = [
+    MatrixCase(
+        "ledger-list",
+        "get",
+        lambda w: reverse("instruments:instrument_list"),
+        {**ANONYMOUS_HTML, **SIGNED_IN, "regulator_above": 302, "sibling_regulator": 302},
+    ),
+    MatrixCase(
+        "ledger-dashboard",
+        "get",
+        lambda w: reverse("instruments:dashboard"),
+        {**ANONYMOUS_HTML, **SIGNED_IN},
+    ),
+    MatrixCase(
+        "region-summary",
+        "get",
+        lambda w: reverse("instruments:region_summary"),
+        {**ANONYMOUS_HTML, **SIGNED_IN},
+    ),
+    MatrixCase(
+        "catalogue",
+        "get",
+        lambda w: reverse("instruments:catalogue_list"),
+        {**ANONYMOUS_HTML, **SIGNED_IN},
+    ),
+    MatrixCase(
+        "catalogue-import-form",
+        "get",
+        lambda w: reverse("instruments:catalogue_import"),
+        {**ANONYMOUS_HTML, **dict.fromkeys(SIGNED_IN_ACTORS, 403), "platform_admin": 200},
+    ),
+    MatrixCase(
+        "catalogue-suggest",
+        "get",
+        lambda w: reverse("instruments:catalogue_suggest") + "?name=电子计价秤",
+        {**ANONYMOUS_HTML, **SIGNED_IN},
+    ),
+    MatrixCase(
+        "instrument-create-form",
+        "get",
+        lambda w: reverse("instruments:instrument_create"),
+        {
+            **ANONYMOUS_HTML,
+            "same_enterprise": 200,
+            "other_enterprise": 200,
+            "institution": 200,
+            "platform_admin": 200,
+        },
+    ),
+    MatrixCase(
+        "instrument-detail",
+        "get",
+        instrument_url("instruments:instrument_detail"),
+        {**ANONYMOUS_HTML, **LEDGER_READERS},
+    ),
+    MatrixCase(
+        "instrument-label",
+        "get",
+        instrument_url("instruments:label"),
+        {**ANONYMOUS_HTML, **LEDGER_READERS},
+    ),
+    MatrixCase(
+        "label-sheet",
+        "get",
+        lambda w: reverse("instruments:label_sheet"),
+        {
+            **ANONYMOUS_HTML,
+            **LEDGER_READERS,
+            **{
+                actor: 302
+                for actor in (
+                    "other_enterprise",
+                    "institution",
+                    "sibling_regulator",
+                    "regulator_above",
+                )
+            },
+        },
+    ),
+    MatrixCase(
+        "instrument-edit",
+        "post",
+        instrument_url("instruments:instrument_update"),
+        {**ANONYMOUS_HTML, **VIEWER_REFUSED, "same_enterprise": 302, "platform_admin": 302},
+        data=lambda w: {
+            "management_number": "JL-001",
+            "name": "数显卡尺",
+            "traceability": "calibration",
+            "interval_months": 12,
+            "purpose": "other",
+            "status": "in_use",
+        },
+    ),
+    MatrixCase(
+        "record-create",
+        "post",
+        instrument_url("instruments:record_create"),
+        {**ANONYMOUS_HTML, **VIEWER_REFUSED, "same_enterprise": 302, "platform_admin": 302},
+        data=record_upload,
+    ),
+    MatrixCase(
+        "attachment-add",
+        "post",
+        instrument_url("instruments:attachment_add"),
+        {**ANONYMOUS_HTML, **VIEWER_REFUSED, "same_enterprise": 302, "platform_admin": 302},
+        data=lambda w: {"title": "说明书", "file": SimpleUploadedFile("m.pdf", PDF)},
+    ),
+    MatrixCase(
+        "bulk-retire",
+        "post",
+        lambda w: reverse("instruments:bulk_action"),
+        {**ANONYMOUS_HTML, **dict.fromkeys(SIGNED_IN_ACTORS, 302), **VIEWER_REFUSED},
+        data=lambda w: {"bulk-action": "retire", "bulk-instruments": [Instrument.objects.get().pk]},
+    ),
+    MatrixCase("api-list", "get", api("/instruments"), {**ANONYMOUS_API, **SIGNED_IN}, api=True),
+    MatrixCase(
+        "api-summary", "get", api("/instruments/summary"), {**ANONYMOUS_API, **SIGNED_IN}, api=True
+    ),
+    MatrixCase(
+        "api-regions", "get", api("/instruments/regions"), {**ANONYMOUS_API, **SIGNED_IN}, api=True
+    ),
+    MatrixCase("api-catalogue", "get", api("/catalogue"), {**ANONYMOUS_API, **SIGNED_IN}, api=True),
+    MatrixCase(
+        "api-detail",
+        "get",
+        api("/instruments/{instrument}"),
+        {**ANONYMOUS_API, **LEDGER_READERS},
+        api=True,
+    ),
+    MatrixCase(
+        "api-create",
+        "post",
+        api("/instruments"),
+        # The regulator sees the enterprise, so it is told no rather than not found.
+        {
+            **ANONYMOUS_API,
+            "same_enterprise_viewer": 403,
+            "regulator_above": 403,
+            "same_enterprise": 201,
+            "platform_admin": 201,
+        },
+        data=lambda w: {
+            "organisation": w.enterprise.pk,
+            "management_number": "JL-002",
+            "name": "千分尺",
+            "traceability": "calibration",
+            "interval_months": 12,
+        },
+        api=True,
+    ),
+    MatrixCase(
+        "api-patch",
+        "patch",
+        api("/instruments/{instrument}"),
+        {**ANONYMOUS_API, **VIEWER_REFUSED, "same_enterprise": 200, "platform_admin": 200},
+        data=lambda w: {"department": "质检部"},
+        api=True,
+    ),
+    MatrixCase(
+        "api-retire",
+        "post",
+        api("/instruments/{instrument}/retire"),
+        {**ANONYMOUS_API, **VIEWER_REFUSED, "same_enterprise": 200, "platform_admin": 200},
+        api=True,
+    ),
+    MatrixCase(
+        "api-records",
+        "get",
+        api("/instruments/{instrument}/records"),
+        {**ANONYMOUS_API, **LEDGER_READERS},
+        api=True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "actor"), matrix_params(CASES))
+def test_permission_matrix(world, instrument, case, actor):
+    check(world, case, actor)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from jiliang.instruments import views
+
+app_name = "instruments"
+
+urlpatterns = [
+    path("", views.LedgerListView.as_view(), name="instrument_list"),
+    path("new/", views.InstrumentCreateView.as_view(), name="instrument_create"),
+    path("dashboard/", views.LedgerDashboardView.as_view(), name="dashboard"),
+    path("regions/", views.RegionSummaryView.as_view(), name="region_summary"),
+    path("bulk/", views.BulkActionView.as_view(), name="bulk_action"),
+    path("labels.pdf", views.LabelSheetView.as_view(), name="label_sheet"),
+    path("catalogue/", views.CatalogueListView.as_view(), name="catalogue_list"),
+    path("catalogue/import/", views.CatalogueImportView.as_view(), name="catalogue_import"),
+    path("catalogue/suggest/", views.CatalogueSuggestView.as_view(), name="catalogue_suggest"),
+    path("<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument_detail"),
+    path("<int:pk>/edit/", views.InstrumentUpdateView.as_view(), name="instrument_update"),
+    path("<int:pk>/label.pdf", views.LabelView.as_view(), name="label"),
+    path("<int:pk>/records/new/", views.RecordCreateView.as_view(), name="record_create"),
+    path("<int:pk>/attachments/new/", views.AttachmentAddView.as_view(), name="attachment_add"),
+    path("records/<int:pk>/certificate/", views.CertificateView.as_view(), name="certificate"),
+    path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
+]
