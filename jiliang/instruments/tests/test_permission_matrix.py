@@ -13,6 +13,7 @@ SIGNED_IN = dict.fromkeys(SIGNED_IN_ACTORS, 200)
 # The enterprise's members read its ledger; regulators see counts only, never rows.
 LEDGER_READERS = {"same_enterprise": 200, "same_enterprise_viewer": 200, "platform_admin": 200}
 VIEWER_REFUSED = {"same_enterprise_viewer": 403}
+OUTSIDERS = ("other_enterprise", "institution", "sibling_regulator", "regulator_above")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -108,15 +109,8 @@ CASES = [
         {
             **ANONYMOUS_HTML,
             **LEDGER_READERS,
-            **{
-                actor: 302
-                for actor in (
-                    "other_enterprise",
-                    "institution",
-                    "sibling_regulator",
-                    "regulator_above",
-                )
-            },
+            # No instruments to print: back to the list with a message.
+            **dict.fromkeys(OUTSIDERS, 302),
         },
     ),
     MatrixCase(
