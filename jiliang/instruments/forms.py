@@ -95,7 +95,7 @@ class InstrumentForm(forms.ModelForm):
         model = Instrument
         fields = INSTRUMENT_FIELDS
         widgets = {
-            "commissioning_date": forms.DateInput(attrs={"type": "date"}),
+            "commissioning_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
             # htmx asks which catalogue item the typed name suggests.
             "name": forms.TextInput(
@@ -129,8 +129,8 @@ class RecordForm(forms.ModelForm):
         model = VerificationRecord
         fields = RECORD_FIELDS
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 2}),
             "certificate": forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
         }

@@ -1,0 +1,59 @@
+"""The ledger's main flow in Chromium: find what is overdue, verify it, see the label turn green."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from jiliang.core.testing.matrix import build_world
+from jiliang.instruments.tests.conftest import add_instrument, add_record
+from jiliang.orgs.models import Region
+from jiliang.orgs.reference import load_reference_regions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_overdue_gauge_is_found_verified_and_labelled(live_server, page, results_dir):
+    load_reference_regions(Region)  # a transactional test starts from an empty database
+    world = build_world()
+    today = timezone.localdate()
+    gauge = add_instrument(
+        world,
+        management_number="YL-0007",
+        name="弹性元件式一般压力表",
+        department="动力科",
+        interval_months=6,
+        traceability="verification",
+    )
+    add_record(world, gauge, date=today - timedelta(days=300), kind="verification")
+    add_instrument(world, management_number="KC-0001", name="游标卡尺")
+
+    page.goto(f"{live_server.url}/account/login/")
+    page.get_by_label("用户名").fill("same_enterprise")
+    page.get_by_label("密码").fill("matrix-password-1")
+    page.get_by_role("button", name="登录").click()
+
+    page.get_by_role("navigation", name="功能栏目").get_by_role("link", name="计量器具台账").click()
+    page.get_by_label("仅显示超期").check()
+    page.get_by_role("button", name="筛选").click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("停用")
+    page.screenshot(path=results_dir / "ledger-overdue.png", full_page=True)
+
+    page.get_by_role("link", name="YL-0007").click()
+    page.get_by_role("link", name="录入检定或校准").click()
+    page.get_by_label("执行机构（名称）").fill("郑州市计量技术研究所")
+    page.get_by_label("证书编号").fill("JD2026-000123")
+    page.get_by_label("结论").select_option("pass")
+    page.get_by_role("button", name="保存").click()
+
+    expect(page.get_by_text("记录已保存")).to_be_visible()
+    expect(page.locator("h1 + div .badge").first).to_have_text("合格")
+    expect(page.get_by_role("cell", name="JD2026-000123")).to_be_visible()
+    page.screenshot(path=results_dir / "instrument-verified.png", full_page=True)
+
+    response = page.request.get(f"{live_server.url}/instruments/{gauge.pk}/label.pdf")
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
