@@ -55,8 +55,9 @@ clean:
 # Benchmarks print ratios against a baseline measured in the same run (see bench/).
 bench: $(STAMP)
 	$(BIN)/python bench/scoping.py
+	$(BIN)/python bench/ledger.py
 	@if command -v pg_virtualenv >/dev/null; then \
-		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py'; \
+		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/ledger.py'; \
 	else \
 		echo "SKIPPED: PostgreSQL benchmark needs pg_virtualenv"; \
 	fi

@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from jiliang.core.testing.matrix import build_world
 
@@ -26,6 +27,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that match the msgids rather than the Chinese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

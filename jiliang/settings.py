@@ -212,6 +212,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "jiliang.core.api.Pagination"
 
 # JILIANG_EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and the rest in one go.
 globals().update(email_settings(os.environ.get("JILIANG_EMAIL_URL", "")))

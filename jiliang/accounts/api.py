@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 
 from jiliang.accounts import selectors, services
 from jiliang.accounts.models import ApiToken
-from jiliang.core.api import ErrorOut, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, get_visible_or_404
 from jiliang.core.roles import dashboard_role
 from jiliang.orgs.api import OrganisationBrief
 
@@ -75,6 +75,6 @@ def token_create(request, payload: TokenCreateIn):
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut)
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     token = get_visible_or_404(ApiToken, request, pk=token_id)
     return services.token_revoke(actor=request.user, token=token)

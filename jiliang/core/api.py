@@ -6,13 +6,16 @@ Every error leaves as ``{"detail": str, "errors": [{"field": str, "message": str
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, django_auth
 
 from jiliang.accounts.services import token_authenticate
@@ -29,6 +32,17 @@ class BearerToken(HttpBearer):
 
 
 API_AUTH = [BearerToken(), django_auth]
+
+# An object id as clients may send it: positive and within a 64-bit column, so that a huge
+# number is a 422 naming the parameter, not a database overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class Pagination(LimitOffsetPagination):
+    """``limit``/``offset`` paging whose offset stays within a 64-bit integer (422 beyond)."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=2**62)
 
 
 class FieldError(Schema):

@@ -8,7 +8,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from jiliang.core.api import ErrorOut, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, get_visible_or_404
 from jiliang.instruments import selectors, services
 from jiliang.instruments.choices import (
     AbcClass,
@@ -53,13 +53,13 @@ class InstrumentFields(Schema):
     traceability: Traceability = Traceability.VERIFICATION
     interval_months: int | None = Field(None, ge=1, le=600)
     purpose: Purpose = Purpose.OTHER
-    catalogue_item: int | None = Field(None, description="Catalogue item id")
+    catalogue_item: Id | None = Field(None, description="Catalogue item id")
     status: InstrumentStatus = InstrumentStatus.IN_USE
     notes: str = ""
 
 
 class InstrumentIn(InstrumentFields):
-    organisation: int | None = Field(
+    organisation: Id | None = Field(
         None, description="Organisation id; may be left out by members of a single organisation"
     )
 
@@ -80,7 +80,7 @@ class InstrumentPatch(Schema):
     traceability: Traceability | None = None
     interval_months: int | None = Field(None, ge=1, le=600)
     purpose: Purpose | None = None
-    catalogue_item: int | None = None
+    catalogue_item: Id | None = None
     status: InstrumentStatus | None = None
     notes: str | None = None
 
@@ -115,7 +115,7 @@ class InstrumentOut(Schema):
 
 class LedgerQuery(Schema):
     q: str = Field("", max_length=100, description="Name, management number, serial or model")
-    organisation: int | None = None
+    organisation: Id | None = None
     status: InstrumentStatus | None = None
     label: Label | None = None
     due_within_days: int | None = Field(None, ge=0, le=3650)
@@ -123,7 +123,7 @@ class LedgerQuery(Schema):
     mandatory: bool | None = None
     department: str = Field("", max_length=100)
     abc_class: AbcClass | None = None
-    catalogue_item: int | None = None
+    catalogue_item: Id | None = None
     sort: str = Field("number", pattern=f"^({SORT_VALUES})$")
 
     def filters(self) -> LedgerFilters:
@@ -145,7 +145,7 @@ class LedgerQuery(Schema):
 class RecordIn(Schema):
     date: date
     kind: RecordKind
-    institution: int | None = Field(None, description="A metrology institution's id")
+    institution: Id | None = Field(None, description="A metrology institution's id")
     institution_name: str = Field("", max_length=200)
     certificate_number: str = Field("", max_length=100)
     conclusion: Conclusion
@@ -155,7 +155,7 @@ class RecordIn(Schema):
     expanded_uncertainty: str = Field("", max_length=100)
     valid_until: date | None = None
     notes: str = ""
-    supersedes: int | None = Field(None, description="The id of the record this one corrects")
+    supersedes: Id | None = Field(None, description="The id of the record this one corrects")
 
 
 class RecordOut(Schema):
@@ -242,7 +242,7 @@ def instrument_create(request, payload: InstrumentIn):
 
 
 @router.get("/instruments/summary", response=SummaryOut)
-def instrument_summary(request, organisation: int | None = None):
+def instrument_summary(request, organisation: Id | None = None):
     """The ledger dashboard's counts over the instruments you see."""
     return selectors.ledger_summary(
         user=request.user, today=timezone.localdate(), organisation=organisation
@@ -259,14 +259,14 @@ def instrument_region_counts(request):
 
 
 @router.get("/instruments/{instrument_id}", response=InstrumentOut)
-def instrument_detail(request, instrument_id: int):
+def instrument_detail(request, instrument_id: Id):
     return _annotated(request, instrument_id)
 
 
 @router.patch(
     "/instruments/{instrument_id}", response={200: InstrumentOut, 400: ErrorOut, 403: ErrorOut}
 )
-def instrument_update(request, instrument_id: int, payload: InstrumentPatch):
+def instrument_update(request, instrument_id: Id, payload: InstrumentPatch):
     instrument = get_visible_or_404(Instrument, request, pk=instrument_id)
     data = payload.dict(exclude_unset=True)
     if "catalogue_item" in data:
@@ -278,7 +278,7 @@ def instrument_update(request, instrument_id: int, payload: InstrumentPatch):
 
 
 @router.post("/instruments/{instrument_id}/retire", response={200: InstrumentOut, 403: ErrorOut})
-def instrument_retire(request, instrument_id: int):
+def instrument_retire(request, instrument_id: Id):
     instrument = get_visible_or_404(Instrument, request, pk=instrument_id)
     services.instrument_update(
         actor=request.user, instrument=instrument, data={"status": InstrumentStatus.RETIRED}
@@ -288,7 +288,7 @@ def instrument_retire(request, instrument_id: int):
 
 @router.get("/instruments/{instrument_id}/records", response=list[RecordOut])
 @paginate
-def record_list(request, instrument_id: int):
+def record_list(request, instrument_id: Id):
     instrument = get_visible_or_404(Instrument, request, pk=instrument_id)
     return selectors.record_history(user=request.user, instrument=instrument)
 
@@ -298,7 +298,7 @@ def record_list(request, instrument_id: int):
     response={201: RecordOut, 400: ErrorOut, 403: ErrorOut},
 )
 def record_create(
-    request, instrument_id: int, payload: Form[RecordIn], certificate: File[UploadedFile] = None
+    request, instrument_id: Id, payload: Form[RecordIn], certificate: File[UploadedFile] = None
 ):
     """Multipart form; ``certificate`` is an optional PDF, PNG or JPEG of at most 10 MB."""
     instrument = get_visible_or_404(Instrument, request, pk=instrument_id)

@@ -37,9 +37,15 @@ class CatalogueRow:
     values: dict
 
 
-def fixture_rows() -> list[dict]:
+def load_fixture(catalogue_model) -> None:
+    """Create the shipped rows that are missing; ``catalogue_model`` may be a migration's."""
     with FIXTURE.open(encoding="utf-8") as rows:
-        return list(csv.DictReader(rows))
+        for row in csv.DictReader(rows):
+            catalogue_model.objects.get_or_create(
+                item=row["item"],
+                category=row["category"],
+                defaults={k: v for k, v in row.items() if k not in ("item", "category")},
+            )
 
 
 def parse_catalogue(content: bytes, filename: str) -> list[CatalogueRow]:

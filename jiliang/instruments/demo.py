@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jiliang.core.dates import add_months, period_end
 from jiliang.instruments import services
-from jiliang.instruments.catalogue import suggest
+from jiliang.instruments.catalogue import load_fixture, suggest
 from jiliang.instruments.choices import (
     Conclusion,
     InstrumentStatus,
@@ -247,6 +247,7 @@ HUACHUANG = Ledger(
 
 
 def load(admin) -> None:
+    load_fixture(CatalogueItem)  # the reference rows, even in a database emptied by tests
     catalogue = list(CatalogueItem.objects.all())
     institute = _organisation("institute")
     for ledger in (HENGXIN, HUACHUANG):

@@ -202,7 +202,19 @@ class Instrument(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["organisation", "next_due"]),
-            models.Index(fields=["organisation", "status"]),
+            # Covers the dashboard counts and the label filters without touching the table.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "status",
+                    "next_due",
+                    "last_conclusion",
+                    "traceability",
+                    "purpose",
+                    "catalogue_item",
+                ],
+                name="instrument_ledger_counts_idx",
+            ),
             models.Index(fields=["organisation", "department"]),
             models.Index(fields=["organisation", "name"]),
             models.Index(fields=["organisation", "serial_number"]),

@@ -3,7 +3,7 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jiliang.core.api import ErrorOut, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, get_visible_or_404
 from jiliang.orgs import selectors, services
 from jiliang.orgs.choices import Industry, OrganisationKind, RegionLevel, Role, SizeClass
 from jiliang.orgs.models import Membership, Organisation, Region
@@ -24,7 +24,7 @@ class RegionOut(RegionBrief):
 
 
 class RegionFilters(Schema):
-    parent: int | None = None
+    parent: Id | None = None
     level: RegionLevel | None = None
 
 
@@ -56,7 +56,7 @@ class OrganisationOut(OrganisationBrief):
 
 class OrganisationFilters(Schema):
     kind: OrganisationKind | None = None
-    region: int | None = Field(None, description="Region id: its whole subtree")
+    region: Id | None = Field(None, description="Region id: its whole subtree")
     q: str = Field("", max_length=100, description="Part of the name or credit code")
 
 
@@ -126,7 +126,7 @@ def region_list(request, filters: Query[RegionFilters]):
 
 
 @router.get("/regions/{region_id}", response=RegionOut)
-def region_detail(request, region_id: int):
+def region_detail(request, region_id: Id):
     return get_visible_or_404(Region, request, pk=region_id)
 
 
@@ -140,7 +140,7 @@ def organisation_list(request, filters: Query[OrganisationFilters]):
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
-def organisation_detail(request, organisation_id: int):
+def organisation_detail(request, organisation_id: Id):
     return get_visible_or_404(Organisation, request, pk=organisation_id)
 
 
@@ -148,7 +148,7 @@ def organisation_detail(request, organisation_id: int):
     "/organisations/{organisation_id}",
     response={200: OrganisationOut, 400: ErrorOut, 403: ErrorOut},
 )
-def organisation_update(request, organisation_id: int, payload: OrganisationPatch):
+def organisation_update(request, organisation_id: Id, payload: OrganisationPatch):
     organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
     return services.organisation_update(
         actor=request.user, organisation=organisation, data=payload.dict(exclude_unset=True)
@@ -157,7 +157,7 @@ def organisation_update(request, organisation_id: int, payload: OrganisationPatc
 
 @router.get("/organisations/{organisation_id}/memberships", response=list[MembershipOut])
 @paginate
-def membership_list(request, organisation_id: int):
+def membership_list(request, organisation_id: Id):
     organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
     return selectors.membership_list(user=request.user, organisation=organisation)
 
@@ -166,7 +166,7 @@ def membership_list(request, organisation_id: int):
     "/organisations/{organisation_id}/memberships",
     response={201: MembershipOut, 400: ErrorOut, 403: ErrorOut},
 )
-def membership_add(request, organisation_id: int, payload: MembershipIn):
+def membership_add(request, organisation_id: Id, payload: MembershipIn):
     organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
     membership = services.membership_add_person(
         actor=request.user, organisation=organisation, **payload.dict()
@@ -177,7 +177,7 @@ def membership_add(request, organisation_id: int, payload: MembershipIn):
 @router.patch(
     "/memberships/{membership_id}", response={200: MembershipOut, 400: ErrorOut, 403: ErrorOut}
 )
-def membership_change_role(request, membership_id: int, payload: MembershipPatch):
+def membership_change_role(request, membership_id: Id, payload: MembershipPatch):
     membership = get_visible_or_404(Membership, request, pk=membership_id)
     return services.membership_change_role(
         actor=request.user, membership=membership, role=payload.role
@@ -185,7 +185,7 @@ def membership_change_role(request, membership_id: int, payload: MembershipPatch
 
 
 @router.delete("/memberships/{membership_id}", response={204: None, 400: ErrorOut, 403: ErrorOut})
-def membership_remove(request, membership_id: int):
+def membership_remove(request, membership_id: Id):
     membership = get_visible_or_404(Membership, request, pk=membership_id)
     services.membership_remove(actor=request.user, membership=membership)
     return Status(204, None)
@@ -193,6 +193,6 @@ def membership_remove(request, membership_id: int):
 
 @router.get("/organisations/{organisation_id}/audit-events", response=list[AuditEventOut])
 @paginate
-def audit_event_list(request, organisation_id: int):
+def audit_event_list(request, organisation_id: Id):
     organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
     return selectors.audit_event_list(user=request.user, organisation=organisation)

@@ -1,15 +1,10 @@
 from django.db import migrations
 
-from jiliang.instruments.catalogue import fixture_rows
+from jiliang.instruments.catalogue import load_fixture
 
 
 def load_catalogue(apps, schema_editor):
-    CatalogueItem = apps.get_model("instruments", "CatalogueItem")
-    for row in fixture_rows():
-        CatalogueItem.objects.get_or_create(
-            item=row["item"], category=row["category"],
-            defaults={k: v for k, v in row.items() if k not in ("item", "category")},
-        )
+    load_fixture(apps.get_model("instruments", "CatalogueItem"))
 
 
 class Migration(migrations.Migration):

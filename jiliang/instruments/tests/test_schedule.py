@@ -11,6 +11,8 @@ from jiliang.instruments import catalogue, schedule
 from jiliang.instruments.choices import Conclusion, InstrumentStatus, Label, Traceability
 from jiliang.instruments.models import CatalogueItem, Instrument
 
+pytestmark = pytest.mark.usefixtures("english")  # explanations below are matched in English
+
 
 @pytest.mark.parametrize(
     ("start", "months", "expected"),

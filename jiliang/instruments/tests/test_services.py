@@ -16,6 +16,8 @@ from jiliang.instruments.tests.conftest import add_instrument, add_record
 
 PDF = b"%PDF-1.7\n%fake but well-formed enough for the type check\n"
 
+pytestmark = pytest.mark.usefixtures("english")  # messages below are matched in English
+
 
 def test_a_duplicate_management_number_is_refused_within_one_organisation(world):
     add_instrument(world)
