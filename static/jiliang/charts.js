@@ -7,6 +7,7 @@
     var data = JSON.parse(document.getElementById(element.dataset.source).textContent);
     var series = data[element.dataset.chart];
     var chart = echarts.init(element);
+    chart.setOption({ animation: false });
     var points = series.map(function (point) {
       return { name: point.name, value: point.value, itemStyle: { color: point.color } };
     });

@@ -10,7 +10,7 @@ ADMIN_USERNAME = "demo-admin"
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent): organisations, users and their roles."
+    help = "Load the demo data (idempotent): organisations, users, roles and ledgers."
 
     @transaction.atomic
     def handle(self, *args, **options):
