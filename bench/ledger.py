@@ -13,7 +13,6 @@ Run with ``make bench`` (SQLite, then PostgreSQL when pg_virtualenv is available
 
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -22,7 +21,6 @@ from datetime import timedelta
 INSTRUMENTS = int(os.environ.get("BENCH_INSTRUMENTS", "100000"))
 RECORDS_PER_INSTRUMENT = 5
 BATCH = 5000
-REPEATS = 15
 PAGE = 50
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiliang.settings")
@@ -32,6 +30,7 @@ if "JILIANG_DATABASE_URL" not in os.environ:  # a throw-away SQLite database, re
     os.environ["JILIANG_DATABASE_URL"] = f"sqlite:///{DATABASE_DIRECTORY.name}/bench.sqlite3"
 
 import django  # noqa: E402
+from timing import REPEATS, median_ms  # noqa: E402
 
 django.setup()
 
@@ -284,15 +283,6 @@ def summary_baseline(user_pk, organisation_pk):
         cursor.execute(SUMMARY_SQL, parameters)
         names = [column[0] for column in cursor.description]
         return dict(zip(names, (value or 0 for value in cursor.fetchone()), strict=True))
-
-
-def median_ms(function, *args):
-    timings = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        function(*args)
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
 
 
 def queries(function, *args):

@@ -9,13 +9,10 @@ Run with ``make bench`` (SQLite, then PostgreSQL when pg_virtualenv is available
 """
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "100000"))
-REPEATS = 15
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiliang.settings")
 os.environ.setdefault(
@@ -23,6 +20,7 @@ os.environ.setdefault(
 )
 
 import django  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 django.setup()
 
@@ -104,15 +102,6 @@ def baseline(user_pk, path):
             BASELINE_SQL.format(columns="o.*, r.*", tail="ORDER BY o.name LIMIT 25"), [path + "%"]
         )
         return total, cursor.fetchall()
-
-
-def median_ms(function, *args):
-    timings = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        function(*args)
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
 
 
 def main():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -38,6 +40,9 @@ class ScopedActionView(ScopedViewMixin, FormView):
     """
 
     success_message = ""
+    # A ModelForm of the object itself validates a copy, so that the service still compares
+    # against the stored values for its audit trail.
+    edits_object = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -51,6 +56,12 @@ class ScopedActionView(ScopedViewMixin, FormView):
 
     def editable_object(self):
         return self.object
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.edits_object:
+            kwargs["instance"] = copy.deepcopy(self.object)
+        return kwargs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)

@@ -1,5 +1,3 @@
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
@@ -7,6 +5,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -16,6 +15,7 @@ from jiliang.core.roles import DashboardRole
 from jiliang.core.selectors import request_role
 from jiliang.core.views import ScopedActionView, ScopedDetailView, ScopedListView
 from jiliang.instruments import catalogue, labels, schedule, selectors, services
+from jiliang.instruments.choices import RecordKind
 from jiliang.instruments.forms import (
     AttachmentForm,
     BulkActionForm,
@@ -120,10 +120,7 @@ class InstrumentUpdateView(ScopedActionView):
     form_class = InstrumentForm
     template_name = "instruments/instrument_form.html"
     success_message = _("The instrument was saved.")
-
-    def get_form_kwargs(self):
-        # The form validates a copy; the service compares against the stored instrument.
-        return {**super().get_form_kwargs(), "instance": copy.deepcopy(self.object)}
+    edits_object = True
 
     def perform(self, form):
         return services.instrument_update(
@@ -139,6 +136,7 @@ class RecordCreateView(ScopedActionView):
     template_name = "instruments/record_form.html"
     success_message = _("The record was saved.")
 
+    @cached_property
     def corrected_record(self):
         record_id = self.request.GET.get("corrects") or self.request.POST.get("corrects")
         if not record_id:
@@ -149,9 +147,10 @@ class RecordCreateView(ScopedActionView):
         )
 
     def get_initial(self):
-        corrected = self.corrected_record()
+        corrected = self.corrected_record
         if corrected is None:
-            return {"date": timezone.localdate(), "kind": self.object.traceability}
+            kind = self.object.traceability
+            return {"date": timezone.localdate(), "kind": kind if kind in RecordKind.values else ""}
         return {
             field: getattr(corrected, field)
             for field in services.RECORD_FIELDS
@@ -159,13 +158,13 @@ class RecordCreateView(ScopedActionView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(corrected=self.corrected_record(), **kwargs)
+        return super().get_context_data(corrected=self.corrected_record, **kwargs)
 
     def perform(self, form):
         return services.record_create(
             actor=self.request.user,
             instrument=self.object,
-            supersedes=self.corrected_record(),
+            supersedes=self.corrected_record,
             **form.cleaned_data,
         )
 

@@ -1,5 +1,3 @@
-import copy
-
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -68,9 +66,7 @@ class OrganisationUpdateView(ScopedActionView):
     template_name = "orgs/organisation_form.html"
     success_message = _("The organisation was saved.")
 
-    def get_form_kwargs(self):
-        # The form validates a copy, so the service still sees the stored values to audit.
-        return {**super().get_form_kwargs(), "instance": copy.deepcopy(self.object)}
+    edits_object = True
 
     def perform(self, form):
         return services.organisation_update(
