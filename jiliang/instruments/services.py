@@ -198,15 +198,22 @@ def catalogue_import(
     created = updated = 0
     kept = set()
     for row in rows:
-        values = row.values
-        item, was_created = CatalogueItem.objects.update_or_create(
-            item=values["item"],
-            category=values["category"],
-            defaults={
-                key: values[key] for key in catalogue.FIELDS if key not in ("item", "category")
-            },
+        item = (
+            CatalogueItem.objects.filter(
+                item=row.values["item"], category=row.values["category"]
+            ).first()
+            or CatalogueItem()
         )
-        item.full_clean()
+        was_created = item.pk is None
+        for field in catalogue.FIELDS:
+            setattr(item, field, row.values[field])
+        try:
+            item.full_clean()
+        except ValidationError as error:
+            raise ValidationError(
+                _("Row %(row)d: %(error)s") % {"row": row.line, "error": " ".join(error.messages)}
+            ) from None
+        item.save()
         kept.add(item.pk)
         created += was_created
         updated += not was_created
