@@ -26,6 +26,7 @@ from jiliang.instruments.choices import (
     Tolerance,
     Traceability,
 )
+from jiliang.instruments.schedule import needs_interval
 from jiliang.instruments.validators import validate_document
 
 MANDATORY_SUPERVISIONS = [Supervision.MANDATORY_VERIFICATION, Supervision.BOTH]
@@ -227,16 +228,7 @@ class Instrument(TimeStampedModel):
         return reverse("instruments:instrument_detail", args=[self.pk])
 
     def clean(self):
-        periodic = self.traceability in {
-            Traceability.VERIFICATION,
-            Traceability.CALIBRATION,
-            Traceability.SELF_CALIBRATION,
-        }
-        if (
-            periodic
-            and not self.interval_months
-            and self.mandatory_form != MandatoryForm.FIRST_ONLY_DISCARD
-        ):
+        if needs_interval(self) and not self.interval_months:
             raise ValidationError(
                 {
                     "interval_months": _(
@@ -405,3 +397,47 @@ class InstrumentAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class LedgerImportQuerySet(OrganisationScopedQuerySet):
+    regulators_see = False
+
+
+class LedgerImport(models.Model):
+    """One import of a ledger spreadsheet, kept whether it was written or rejected."""
+
+    class Outcome(models.TextChoices):
+        COMMITTED = "committed", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+        PREVIEWED = "previewed", _("Checked, not imported")
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="ledger_imports",
+    )
+    created = models.DateTimeField(_("time"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    counts = models.JSONField(_("counts"), default=dict)
+    problems = models.JSONField(_("problems"), default=list)
+
+    objects = LedgerImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        indexes = [models.Index(fields=["organisation", "-created"])]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_outcome_display()})"

@@ -12,6 +12,14 @@ from jiliang.instruments.choices import MANDATORY_PURPOSES, AbcClass, MandatoryF
 NO_PERIODIC_DUE = frozenset({Traceability.ONE_TIME, Traceability.EXEMPT})
 
 
+def needs_interval(instrument) -> bool:
+    """Periodically verified or calibrated instruments need their interval to have a due date."""
+    return (
+        instrument.traceability not in NO_PERIODIC_DUE
+        and instrument.mandatory_form != MandatoryForm.FIRST_ONLY_DISCARD
+    )
+
+
 def next_due(instrument, current_records: list) -> date | None:
     """The date by which the instrument must be verified again, or replaced.
 

@@ -12,11 +12,13 @@ from jiliang.core import audit
 from jiliang.core.services import model_update, require_editable, require_organisation_role
 from jiliang.instruments import catalogue, schedule
 from jiliang.instruments.choices import InstrumentStatus
+from jiliang.instruments.importing import INSTRUMENT_FIELDS as IMPORT_INSTRUMENT_FIELDS
 from jiliang.instruments.models import (
     CatalogueItem,
     Instrument,
     InstrumentAttachment,
     InstrumentQuerySet,
+    LedgerImport,
     VerificationRecord,
 )
 
@@ -98,18 +100,8 @@ def instrument_update(*, actor, instrument: Instrument, data: dict) -> Instrumen
 
 def instrument_refresh_schedule(*, instrument: Instrument) -> None:
     """Recompute last record, conclusion and next due from the current records."""
-    current = list(
-        VerificationRecord.objects.filter(instrument=instrument).current().order_by("-date", "-pk")
-    )
-    latest = current[0] if current else None
-    instrument.last_record_date = latest.date if latest else None
-    instrument.last_conclusion = latest.conclusion if latest else ""
-    instrument.next_due = schedule.next_due(instrument, current)
-    Instrument.objects.filter(pk=instrument.pk).update(
-        last_record_date=instrument.last_record_date,
-        last_conclusion=instrument.last_conclusion,
-        next_due=instrument.next_due,
-    )
+    instruments_refresh_schedules({instrument.pk})
+    instrument.refresh_from_db(fields=SCHEDULE_FIELDS)
 
 
 @transaction.atomic
@@ -242,3 +234,104 @@ def catalogue_import(
         },
     )
     return CatalogueImportResult(created=created, updated=updated, removed=removed)
+
+
+MAX_STORED_PROBLEMS = 1000
+SCHEDULE_FIELDS = ["last_record_date", "last_conclusion", "next_due"]
+REFRESH_BATCH = 5000
+
+
+@transaction.atomic
+def ledger_import(*, actor, organisation, plan, dry_run: bool = False) -> LedgerImport:
+    """Write an import plan in one transaction, or nothing when it has any problem; the import
+    is kept in the organisation's history either way."""
+    require_organisation_role(actor, organisation, InstrumentQuerySet.editor_roles)
+    if plan.problems:
+        outcome = LedgerImport.Outcome.REJECTED
+    elif dry_run:
+        outcome = LedgerImport.Outcome.PREVIEWED
+    else:
+        outcome = LedgerImport.Outcome.COMMITTED
+        _write_plan(actor, organisation, plan)
+    result = LedgerImport.objects.create(
+        organisation=organisation,
+        created_by=actor,
+        filename=plan.filename[:255],
+        sheet=plan.sheet[:100],
+        mapping=plan.mapping,
+        outcome=outcome,
+        counts=plan.counts(),
+        problems=[problem.as_dict() for problem in plan.problems[:MAX_STORED_PROBLEMS]],
+    )
+    audit.record(
+        actor=actor,
+        action=f"instruments.ledger.import_{outcome}",
+        instance=result,
+        organisation=organisation,
+        changes={key: [None, value] for key, value in plan.counts().items()},
+    )
+    return result
+
+
+def _write_plan(actor, organisation, plan) -> None:
+    existing = Instrument.objects.in_bulk([row.existing_id for row in plan.rows if row.existing_id])
+    created, updated = [], []
+    for row in plan.rows:
+        if row.action == "create":
+            created.append((row, Instrument(organisation=organisation, **row.instrument)))
+        elif row.action == "update":
+            instrument = existing[row.existing_id]
+            for name, value in row.instrument.items():
+                setattr(instrument, name, value)
+            updated.append((row, instrument))
+    for row, instrument in created + updated:
+        _validate(row.row, instrument, exclude=["organisation"])
+    Instrument.objects.bulk_create([instrument for _row, instrument in created], batch_size=2000)
+    Instrument.objects.bulk_update(
+        [i for _row, i in updated], fields=IMPORT_INSTRUMENT_FIELDS, batch_size=2000
+    )
+    instrument_for_row = {row.row: instrument for row, instrument in created + updated}
+    records = []
+    for row in plan.rows:
+        if row.adds_record:
+            instrument = instrument_for_row.get(row.row) or existing[row.existing_id]
+            record = VerificationRecord(instrument=instrument, created_by=actor, **row.record)
+            _validate(row.row, record, exclude=["instrument", "certificate"])
+            records.append(record)
+    VerificationRecord.objects.bulk_create(records, batch_size=2000)
+    instruments_refresh_schedules(
+        {record.instrument_id for record in records} | {i.pk for _row, i in updated}
+    )
+
+
+def _validate(line: int, instance, *, exclude) -> None:
+    try:
+        instance.clean_fields(exclude=exclude)
+        instance.clean()
+    except ValidationError as error:
+        raise ValidationError(
+            _("Row %(row)d: %(error)s") % {"row": line, "error": " ".join(error.messages)}
+        ) from None
+
+
+def instruments_refresh_schedules(instrument_ids: set[int]) -> None:
+    """Last record, conclusion and next due of many instruments, in batches that stay within
+    SQLite's limit on query parameters: two queries and a bulk update per batch."""
+    ids = sorted(instrument_ids)
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[start : start + REFRESH_BATCH]
+        current = {}
+        records = (
+            VerificationRecord.objects.filter(instrument_id__in=batch)
+            .current()
+            .order_by("instrument_id", "-date", "-pk")
+        )
+        for record in records:
+            current.setdefault(record.instrument_id, []).append(record)
+        instruments = list(Instrument.objects.filter(pk__in=batch).select_related("catalogue_item"))
+        for instrument in instruments:
+            records = current.get(instrument.pk, [])
+            instrument.last_record_date = records[0].date if records else None
+            instrument.last_conclusion = records[0].conclusion if records else ""
+            instrument.next_due = schedule.next_due(instrument, records)
+        Instrument.objects.bulk_update(instruments, fields=SCHEDULE_FIELDS, batch_size=2000)

@@ -1,0 +1,383 @@
+"""Importing a ledger from the spreadsheet an enterprise already keeps.
+
+``plan_import`` reads the file, finds the sheet and the header row, maps the columns, parses
+every row and says per row what would happen, listing every problem with its row, column and
+cell. ``commit_import`` (in services) writes a plan without problems in one transaction.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from jiliang.core.spreadsheets import clean_cell, read_rows
+from jiliang.instruments import catalogue, schedule
+from jiliang.instruments.choices import Conclusion, RecordKind, Traceability
+from jiliang.instruments.ledger_columns import COLUMN_BY_FIELD, IMPORTED, header_key
+from jiliang.instruments.models import CatalogueItem, Instrument, VerificationRecord
+
+HEADER_SEARCH_ROWS = 30
+# The fields a row must map to for the file to be a ledger at all.
+REQUIRED_FIELDS = ("name",)
+INSTRUMENT_FIELDS = [
+    "management_number",
+    "name",
+    "model",
+    "measuring_range",
+    "accuracy",
+    "serial_number",
+    "manufacturer",
+    "department",
+    "location",
+    "custodian",
+    "commissioning_date",
+    "abc_class",
+    "purpose",
+    "catalogue_item",
+    "traceability",
+    "interval_months",
+    "status",
+    "notes",
+]
+RECORD_FIELDS = [
+    "record_date",
+    "institution_name",
+    "certificate_number",
+    "conclusion",
+    "valid_until",
+]
+RECORD_KIND_BY_TRACEABILITY = {
+    Traceability.CALIBRATION: RecordKind.CALIBRATION,
+    Traceability.SELF_CALIBRATION: RecordKind.SELF_CALIBRATION,
+}
+DEFAULTS = {"traceability": Traceability.VERIFICATION, "purpose": "other", "status": "in_use"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    action: str  # create, update or unchanged
+    instrument: dict
+    record: dict | None
+    existing_id: int | None = None
+    adds_record: bool = False
+
+
+@dataclass
+class ImportPlan:
+    filename: str
+    sheet: str
+    header_row: int
+    mapping: dict[str, str]  # header text → field
+    rows: list[PlannedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        actions = [row.action for row in self.rows]
+        return {
+            "rows": len(self.rows),
+            "create": actions.count("create"),
+            "update": actions.count("update"),
+            "unchanged": actions.count("unchanged"),
+            "records": sum(row.adds_record for row in self.rows),
+            "problems": len(self.problems),
+        }
+
+    def report(self) -> dict:
+        return {
+            "file": self.filename,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "mapping": self.mapping,
+            **self.counts(),
+            "problem_list": [problem.as_dict() for problem in self.problems],
+        }
+
+
+def plan_import(
+    *,
+    organisation,
+    content: bytes,
+    filename: str,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ImportPlan:
+    """What importing the file into ``organisation``'s ledger would do; writes nothing."""
+    sheet, rows = _choose_sheet(content, filename, sheet)
+    header_index, columns, mapping = _header(rows, mapping)
+    plan = ImportPlan(filename, sheet, header_index + 1, mapping)
+    context = _Context(organisation)
+    seen_numbers: dict[str, int] = {}
+    for index, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        raw = {
+            column_field: cells[column] if column < len(cells) else ""
+            for column, column_field in columns.items()
+        }
+        if not any(raw.values()):
+            continue
+        planned, problems = context.plan_row(index, raw)
+        number = planned.instrument.get("management_number")
+        if number and number in seen_numbers:
+            problems.append(
+                Problem(
+                    index,
+                    COLUMN_BY_FIELD["management_number"].header,
+                    number,
+                    _("The management number is also in row %(row)d.")
+                    % {"row": seen_numbers[number]},
+                )
+            )
+        elif number:
+            seen_numbers[number] = index
+        plan.problems.extend(problems)
+        plan.rows.append(planned)
+    if not plan.rows:
+        raise ValidationError(
+            _("The sheet %(sheet)s has a header but no instruments.") % {"sheet": sheet}
+        )
+    return plan
+
+
+def _choose_sheet(content, filename, sheet):
+    """The named sheet, else the one whose header looks most like a ledger."""
+    if not filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")) or sheet:
+        return sheet or "", read_rows(content, filename, sheet=sheet)
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    best = None
+    for name in workbook.sheet_names:
+        rows = [
+            [clean_cell(cell) for cell in row]
+            for row in workbook.get_sheet_by_name(name).to_python()
+        ]
+        score = max((_header_score(row) for row in rows[:HEADER_SEARCH_ROWS]), default=0)
+        if best is None or score > best[0]:
+            best = (score, name, rows)
+    return best[1], best[2]
+
+
+def _header_score(row: list[str]) -> int:
+    keys = {header_key(cell) for cell in row if cell}
+    return sum(1 for column in IMPORTED if column.names() & keys)
+
+
+def _header(rows, mapping):
+    """The header row's index, {column index: field} and {header text: field}."""
+    candidates = [
+        (index, _header_score(row)) for index, row in enumerate(rows[:HEADER_SEARCH_ROWS])
+    ]
+    index, score = max(candidates, key=lambda item: (item[1], -item[0]), default=(0, 0))
+    if score < 2:
+        raise ValidationError(
+            _(
+                "No header row was found in the first %(count)d rows: the columns "
+                "need names such as 器具名称, 管理编号, 检定日期."
+            )
+            % {"count": HEADER_SEARCH_ROWS}
+        )
+    header = rows[index]
+    chosen = mapping or {}
+    columns, used = {}, set()
+    for position, text in enumerate(header):
+        target = chosen.get(text) if mapping is not None else _field_for(text)
+        if (
+            target
+            and target not in used
+            and target in COLUMN_BY_FIELD
+            and COLUMN_BY_FIELD[target].parse
+        ):
+            columns[position] = target
+            used.add(target)
+    missing = [name for name in REQUIRED_FIELDS if name not in used]
+    if missing:
+        raise ValidationError(
+            _("No column holds the %(field)s.") % {"field": COLUMN_BY_FIELD[missing[0]].header}
+        )
+    return index, columns, {header[position]: target for position, target in columns.items()}
+
+
+def _field_for(text: str) -> str | None:
+    key = header_key(text)
+    for column in IMPORTED:
+        if key in column.names():
+            return column.field
+    return None
+
+
+class _Context:
+    """What rows are compared with: the organisation's instruments and the catalogue."""
+
+    def __init__(self, organisation):
+        self.organisation = organisation
+        instruments = Instrument.objects.filter(organisation=organisation).select_related(
+            "catalogue_item"
+        )
+        self.by_number = {instrument.management_number: instrument for instrument in instruments}
+        self.by_serial_and_name = {
+            (instrument.serial_number, instrument.name): instrument
+            for instrument in self.by_number.values()
+            if instrument.serial_number
+        }
+        self.catalogue = list(CatalogueItem.objects.all())
+        self.catalogue_by_text = {}
+        for item in self.catalogue:
+            for text in (str(item), item.category, f"{item.item}/{item.category}"):
+                self.catalogue_by_text.setdefault(text.replace(" ", ""), item)
+        latest = (
+            VerificationRecord.objects.filter(instrument__organisation=organisation)
+            .current()
+            .order_by("instrument_id", "-date", "-pk")
+            .values_list("instrument_id", "date", "certificate_number", "conclusion", "valid_until")
+        )
+        self.records = {}
+        for instrument_id, *values in latest:
+            self.records.setdefault(instrument_id, set()).add(tuple(values))
+
+    def plan_row(self, line: int, raw: dict) -> tuple[PlannedRow, list[Problem]]:
+        values, problems = {}, []
+        for column_field, text in raw.items():
+            column = COLUMN_BY_FIELD[column_field]
+            try:
+                values[column_field] = (
+                    column.parse(text) if column_field != "catalogue_item" else text
+                )
+            except ValueError as error:
+                problems.append(Problem(line, column.header, text, str(error)))
+        instrument = {
+            name: values[name] for name in INSTRUMENT_FIELDS if values.get(name) not in (None, "")
+        }
+        for name, default in DEFAULTS.items():
+            instrument.setdefault(name, default)
+        item_text = instrument.pop("catalogue_item", "")
+        item = self._catalogue_item(item_text, instrument.get("name", ""))
+        if item is False:
+            problems.append(
+                Problem(
+                    line,
+                    COLUMN_BY_FIELD["catalogue_item"].header,
+                    item_text,
+                    _("There is no such item in the catalogue."),
+                )
+            )
+            item = None
+        instrument["catalogue_item"] = item
+        existing = self._existing(instrument)
+        problems += self._check(line, instrument, existing)
+        record = self._record(line, values, instrument, problems)
+        planned = PlannedRow(line, "create", instrument, record)
+        if existing is not None:
+            planned.existing_id = existing.pk
+            changed = any(getattr(existing, name) != value for name, value in instrument.items())
+            planned.action = "update" if changed else "unchanged"
+        planned.adds_record = record is not None and (
+            existing is None or self._record_key(record) not in self.records.get(existing.pk, set())
+        )
+        return planned, problems
+
+    def _catalogue_item(self, text: str, name: str):
+        if text:
+            return self.catalogue_by_text.get(text.replace(" ", ""), False)
+        return catalogue.suggest(name, self.catalogue)
+
+    def _existing(self, instrument):
+        number = instrument.get("management_number")
+        if number:
+            return self.by_number.get(number)
+        return self.by_serial_and_name.get(
+            (instrument.get("serial_number"), instrument.get("name"))
+        )
+
+    def _check(self, line, instrument, existing) -> list[Problem]:
+        problems = []
+        if not instrument.get("name"):
+            problems.append(
+                Problem(line, COLUMN_BY_FIELD["name"].header, "", _("The name is empty."))
+            )
+        if existing is None and not instrument.get("management_number"):
+            problems.append(
+                Problem(
+                    line,
+                    COLUMN_BY_FIELD["management_number"].header,
+                    "",
+                    _("A new instrument needs a management number."),
+                )
+            )
+        probe = Instrument(organisation=self.organisation, **instrument)
+        if schedule.needs_interval(probe) and not instrument.get("interval_months"):
+            problems.append(
+                Problem(
+                    line,
+                    COLUMN_BY_FIELD["interval_months"].header,
+                    "",
+                    _("Give the interval of an instrument verified or calibrated periodically."),
+                )
+            )
+        for name, column in (
+            ("management_number", 64),
+            ("name", 200),
+            ("model", 200),
+            ("serial_number", 100),
+        ):
+            if len(instrument.get(name, "")) > column:
+                problems.append(
+                    Problem(
+                        line,
+                        COLUMN_BY_FIELD[name].header,
+                        instrument[name][:50],
+                        _("Longer than %(count)d characters.") % {"count": column},
+                    )
+                )
+        return problems
+
+    def _record(self, line, values, instrument, problems):
+        if not values.get("record_date"):
+            return None
+        record = {
+            "date": values["record_date"],
+            "kind": RECORD_KIND_BY_TRACEABILITY.get(
+                instrument["traceability"], RecordKind.VERIFICATION
+            ),
+            "institution_name": values.get("institution_name", ""),
+            "certificate_number": values.get("certificate_number", ""),
+            # A ledger lists the result of the last verification only when it was not a pass.
+            "conclusion": values.get("conclusion") or Conclusion.PASS,
+            "valid_until": values.get("valid_until"),
+        }
+        if record["valid_until"] and record["valid_until"] < record["date"]:
+            problems.append(
+                Problem(
+                    line,
+                    COLUMN_BY_FIELD["valid_until"].header,
+                    record["valid_until"].isoformat(),
+                    _("The valid-until date is before the verification date."),
+                )
+            )
+        return record
+
+    @staticmethod
+    def _record_key(record) -> tuple:
+        return (
+            record["date"],
+            record["certificate_number"],
+            record["conclusion"],
+            record["valid_until"],
+        )
