@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiliang.instruments.choices import (
     AbcClass,
@@ -124,7 +125,7 @@ parse_conclusion = word_parser(
         "降级使用": Conclusion.RESTRICTED,
         "restricted": Conclusion.RESTRICTED,
     },
-    what=_("conclusion"),
+    what=gettext_lazy("conclusion"),
 )
 parse_status = word_parser(
     {
@@ -142,7 +143,7 @@ parse_status = word_parser(
         "维修": InstrumentStatus.REPAIR,
         "维修中": InstrumentStatus.REPAIR,
     },
-    what=_("status"),
+    what=gettext_lazy("status"),
 )
 parse_purpose = word_parser(
     {
@@ -160,7 +161,7 @@ parse_purpose = word_parser(
         "工艺控制": Purpose.OTHER,
         "质量检测": Purpose.OTHER,
     },
-    what=_("purpose"),
+    what=gettext_lazy("purpose"),
 )
 parse_traceability = word_parser(
     {
@@ -175,7 +176,7 @@ parse_traceability = word_parser(
         "一次性": Traceability.ONE_TIME,
         "免检": Traceability.EXEMPT,
     },
-    what=_("traceability"),
+    what=gettext_lazy("traceability"),
 )
 parse_abc_class = word_parser(
     {
@@ -186,5 +187,5 @@ parse_abc_class = word_parser(
         "C": AbcClass.C,
         "C类": AbcClass.C,
     },
-    what=_("ABC class"),
+    what=gettext_lazy("ABC class"),
 )
