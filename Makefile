@@ -18,7 +18,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/jiliang migrate --no-input -v 0
 	$(BIN)/jiliang demo
-	$(BIN)/jiliang runserver 127.0.0.1:$(PORT)
+	@# The background-job consumer (imports, reminders) lives as long as the web server.
+	$(BIN)/jiliang run_huey & consumer=$$!; trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/jiliang runserver 127.0.0.1:$(PORT)
 
 test: lint test-sqlite test-postgres
 
@@ -56,8 +58,9 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/scoping.py
 	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/import.py
 	@if command -v pg_virtualenv >/dev/null; then \
-		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/ledger.py'; \
+		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/ledger.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/import.py'; \
 	else \
 		echo "SKIPPED: PostgreSQL benchmark needs pg_virtualenv"; \
 	fi

@@ -29,6 +29,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _background_jobs_run_at_once():
+    """Huey runs each task as it is enqueued (after the transaction commits)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture
 def english():
     """Messages in English, for tests that match the msgids rather than the Chinese."""

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
+    "huey.contrib.djhuey",
     "csp",
 ]
 
@@ -209,6 +210,20 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
+}
+
+# Background jobs: huey, stored in SQLite under var/ or, with JILIANG_REDIS_URL, in Redis.
+# `make run` starts a consumer next to the web server; production runs `jiliang run_huey`.
+REDIS_URL = os.environ.get("JILIANG_REDIS_URL", "")
+HUEY = {
+    "name": "jiliang",
+    "immediate": env_flag("JILIANG_TASKS_IMMEDIATE", False),
+    "consumer": {"workers": 2, "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
+    ),
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -74,7 +74,7 @@ def token_create(request, payload: TokenCreateIn):
     return Status(201, {**TokenOut.from_orm(token).dict(), "key": raw})
 
 
-@router.post("/tokens/{token_id}/revoke", response=TokenOut)
+@router.post("/tokens/{int:token_id}/revoke", response=TokenOut)
 def token_revoke(request, token_id: Id):
     token = get_visible_or_404(ApiToken, request, pk=token_id)
     return services.token_revoke(actor=request.user, token=token)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -21,11 +21,24 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 def read_rows(content: bytes, filename: str, *, sheet: str | None = None) -> list[list[str]]:
     """All rows of the file's first (or named) sheet as lists of cleaned strings."""
+    sheets = read_sheets(content, filename)
+    if sheet is None:
+        return next(iter(sheets.values()))
+    if sheet not in sheets:
+        raise ValidationError(
+            _("The file has no sheet named %(sheet)s; it has: %(names)s."),
+            code="no_sheet",
+            params={"sheet": sheet, "names": "、".join(sheets)},
+        )
+    return sheets[sheet]
+
+
+def read_sheets(content: bytes, filename: str) -> dict[str, list[list[str]]]:
+    """Every sheet's rows, by sheet name (a CSV file is one sheet named after the file)."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
-        return [
-            [clean_cell(cell) for cell in row] for row in csv.reader(io.StringIO(decode(content)))
-        ]
+        rows = csv.reader(io.StringIO(decode(content)))
+        return {Path(filename).stem: [[clean_cell(cell) for cell in row] for row in rows]}
     if suffix not in SPREADSHEET_SUFFIXES:
         raise ValidationError(
             _("%(name)s is not a spreadsheet: use .xlsx, .xls, .ods or .csv."),
@@ -34,21 +47,19 @@ def read_rows(content: bytes, filename: str, *, sheet: str | None = None) -> lis
         )
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        names = workbook.sheet_names
-        if sheet is not None and sheet not in names:
-            raise ValidationError(
-                _("The file has no sheet named %(sheet)s; it has: %(names)s."),
-                code="no_sheet",
-                params={"sheet": sheet, "names": "、".join(names)},
-            )
-        rows = workbook.get_sheet_by_name(sheet or names[0]).to_python()
-    except (ValueError, OSError) as error:  # calamine raises these for damaged files
+        return {
+            name: [
+                [clean_cell(cell) for cell in row]
+                for row in workbook.get_sheet_by_name(name).to_python()
+            ]
+            for name in workbook.sheet_names
+        }
+    except (CalamineError, ValueError, OSError) as error:
         raise ValidationError(
             _("%(name)s could not be read as a spreadsheet: %(error)s"),
             code="unreadable",
             params={"name": filename, "error": error},
         ) from None
-    return [[clean_cell(cell) for cell in row] for row in rows]
 
 
 def decode(content: bytes) -> str:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -20,11 +20,15 @@ from jiliang.instruments.choices import (
     Tolerance,
     Traceability,
 )
-from jiliang.instruments.models import CatalogueItem, Instrument
+from jiliang.instruments.exporting import export_ledger
+from jiliang.instruments.ledger_columns import IMPORTED
+from jiliang.instruments.models import CatalogueItem, Instrument, LedgerImport
 from jiliang.instruments.selectors import SORTS, LedgerFilters
+from jiliang.instruments.views import xlsx_response
 from jiliang.orgs.models import Organisation
 
 router = Router(tags=["instruments"])
+IMPORTABLE_FIELDS = {column.field for column in IMPORTED}
 SORT_VALUES = "|".join([*SORTS, *(f"-{key}" for key in SORTS)])
 
 
@@ -258,13 +262,13 @@ def instrument_region_counts(request):
     ]
 
 
-@router.get("/instruments/{instrument_id}", response=InstrumentOut)
+@router.get("/instruments/{int:instrument_id}", response=InstrumentOut)
 def instrument_detail(request, instrument_id: Id):
     return _annotated(request, instrument_id)
 
 
 @router.patch(
-    "/instruments/{instrument_id}", response={200: InstrumentOut, 400: ErrorOut, 403: ErrorOut}
+    "/instruments/{int:instrument_id}", response={200: InstrumentOut, 400: ErrorOut, 403: ErrorOut}
 )
 def instrument_update(request, instrument_id: Id, payload: InstrumentPatch):
     instrument = get_visible_or_404(Instrument, request, pk=instrument_id)
@@ -277,7 +281,9 @@ def instrument_update(request, instrument_id: Id, payload: InstrumentPatch):
     return _annotated(request, instrument_id)
 
 
-@router.post("/instruments/{instrument_id}/retire", response={200: InstrumentOut, 403: ErrorOut})
+@router.post(
+    "/instruments/{int:instrument_id}/retire", response={200: InstrumentOut, 403: ErrorOut}
+)
 def instrument_retire(request, instrument_id: Id):
     instrument = get_visible_or_404(Instrument, request, pk=instrument_id)
     services.instrument_update(
@@ -286,7 +292,7 @@ def instrument_retire(request, instrument_id: Id):
     return _annotated(request, instrument_id)
 
 
-@router.get("/instruments/{instrument_id}/records", response=list[RecordOut])
+@router.get("/instruments/{int:instrument_id}/records", response=list[RecordOut])
 @paginate
 def record_list(request, instrument_id: Id):
     instrument = get_visible_or_404(Instrument, request, pk=instrument_id)
@@ -294,7 +300,7 @@ def record_list(request, instrument_id: Id):
 
 
 @router.post(
-    "/instruments/{instrument_id}/records",
+    "/instruments/{int:instrument_id}/records",
     response={201: RecordOut, 400: ErrorOut, 403: ErrorOut},
 )
 def record_create(
@@ -327,6 +333,95 @@ def record_create(
         **data,
     )
     return Status(201, record)
+
+
+class ImportOut(Schema):
+    id: int
+    organisation: int = Field(alias="organisation_id")
+    created: datetime
+    filename: str
+    sheet: str
+    status: str
+    progress: int
+    headers: list[str]
+    mapping: dict[str, str]
+    counts: dict
+    problems: list[dict]
+    preview: list[dict]
+    error: str
+
+
+class MappingIn(Schema):
+    mapping: dict[str, str] = Field(
+        description='{"header of your file": "field", ...}; "" ignores a column'
+    )
+
+
+@router.post("/instruments/imports", response={202: ImportOut, 400: ErrorOut, 403: ErrorOut})
+def import_upload(
+    request, file: File[UploadedFile], organisation: Form[Id | None] = None, sheet: Form[str] = ""
+):
+    """Upload a ledger spreadsheet; it is checked in the background: poll its status."""
+    target = _organisation_for_new_instrument(request, organisation)
+    return Status(
+        202,
+        services.ledger_import_upload(
+            actor=request.user, organisation=target, upload=file, sheet=sheet[:100]
+        ),
+    )
+
+
+@router.get("/instruments/imports", response=list[ImportOut])
+@paginate
+def import_list(request):
+    return selectors.import_list(user=request.user)
+
+
+@router.get("/instruments/imports/{int:import_id}", response=ImportOut)
+def import_detail(request, import_id: Id):
+    return get_visible_or_404(LedgerImport, request, pk=import_id)
+
+
+@router.put(
+    "/instruments/imports/{int:import_id}/mapping",
+    response={202: ImportOut, 400: ErrorOut, 403: ErrorOut},
+)
+def import_remap(request, import_id: Id, payload: MappingIn):
+    """Correct the column mapping; the file is checked again."""
+    ledger_import = get_visible_or_404(LedgerImport, request, pk=import_id)
+    unknown = sorted(set(payload.mapping.values()) - IMPORTABLE_FIELDS - {""})
+    if unknown:
+        raise ValidationError(
+            {"mapping": _("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)}}
+        )
+    return Status(
+        202,
+        services.ledger_import_remap(
+            actor=request.user, ledger_import=ledger_import, mapping=payload.mapping
+        ),
+    )
+
+
+@router.post(
+    "/instruments/imports/{int:import_id}/commit",
+    response={202: ImportOut, 400: ErrorOut, 403: ErrorOut},
+)
+def import_commit(request, import_id: Id):
+    """Import a checked file without problems, all at once, in the background."""
+    ledger_import = get_visible_or_404(LedgerImport, request, pk=import_id)
+    return Status(
+        202, services.ledger_import_commit(actor=request.user, ledger_import=ledger_import)
+    )
+
+
+@router.get("/instruments/export", response={200: None})
+def instrument_export(request, query: Query[LedgerQuery]):
+    """The instruments the filters select, as xlsx in the usual ledger layout."""
+    instruments = selectors.instrument_list(
+        user=request.user, filters=query.filters(), today=timezone.localdate()
+    )
+    content = export_ledger(instruments, title=_("Instrument ledger"), today=timezone.localdate())
+    return xlsx_response(content, f"ledger-{timezone.localdate().isoformat()}.xlsx")
 
 
 @router.get("/catalogue", response=list[CatalogueItemOut])

@@ -3,6 +3,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.instruments.choices import AbcClass, InstrumentStatus, Label
+from jiliang.instruments.ledger_columns import COLUMN_BY_FIELD, IMPORTED
 from jiliang.instruments.models import CatalogueItem, Instrument, VerificationRecord
 from jiliang.instruments.selectors import SORTS, LedgerFilters
 from jiliang.instruments.services import INSTRUMENT_FIELDS, RECORD_FIELDS
@@ -108,7 +109,22 @@ class InstrumentForm(forms.ModelForm):
         }
 
 
-class InstrumentCreateForm(InstrumentForm):
+class OrganisationChoiceMixin:
+    """An ``organisation`` field among ``organisations``; with only one, it is not asked."""
+
+    def limit_organisations(self, organisations):
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        if len(organisations) == 1:
+            self.only_organisation = organisations[0]
+            field.required = False
+            field.widget = forms.HiddenInput()
+
+    def clean_organisation(self):
+        return self.cleaned_data.get("organisation") or getattr(self, "only_organisation", None)
+
+
+class InstrumentCreateForm(OrganisationChoiceMixin, InstrumentForm):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
@@ -118,10 +134,7 @@ class InstrumentCreateForm(InstrumentForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        if len(organisations) == 1:
-            self.fields["organisation"].initial = organisations[0]
-            self.fields["organisation"].widget = forms.HiddenInput()
+        self.limit_organisations(organisations)
 
 
 class RecordForm(forms.ModelForm):
@@ -200,3 +213,61 @@ class CatalogueImportForm(forms.Form):
             "updates the catalogue."
         ),
     )
+
+
+class ImportUploadForm(OrganisationChoiceMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Ledger spreadsheet"),
+        help_text=_(
+            "Your own ledger as .xlsx, .xls, .ods or .csv; title rows, several sheets and "
+            "the usual column names are fine."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_("Leave empty to use the sheet that looks like a ledger."),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_organisations(organisations)
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per header of the file: the ledger field it holds, or nothing."""
+
+    def __init__(self, *args, headers: list[str], mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(ignore this column)"))] + [(c.field, c.header) for c in IMPORTED]
+        for index, header in enumerate(headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header, choices=choices, required=False, initial=mapping.get(header, "")
+            )
+        self.headers = headers
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            header: self.cleaned_data[f"column_{index}"]
+            for index, header in enumerate(self.headers)
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [value for value in cleaned.values() if value]
+        duplicates = {value for value in chosen if chosen.count(value) > 1}
+        if duplicates:
+            raise forms.ValidationError(
+                _("Each field can come from one column only: %(fields)s.")
+                % {
+                    "fields": "、".join(
+                        COLUMN_BY_FIELD[field].header for field in sorted(duplicates)
+                    )
+                }
+            )
+        return cleaned

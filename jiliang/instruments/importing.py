@@ -7,20 +7,19 @@ cell. ``commit_import`` (in services) writes a plan without problems in one tran
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
-from jiliang.core.spreadsheets import clean_cell, read_rows
+from jiliang.core.spreadsheets import read_rows, read_sheets
 from jiliang.instruments import catalogue, schedule
 from jiliang.instruments.choices import Conclusion, RecordKind, Traceability
 from jiliang.instruments.ledger_columns import COLUMN_BY_FIELD, IMPORTED, header_key
 from jiliang.instruments.models import CatalogueItem, Instrument, VerificationRecord
 
 HEADER_SEARCH_ROWS = 30
+PROGRESS_EVERY = 2000
 # The fields a row must map to for the file to be a ledger at all.
 REQUIRED_FIELDS = ("name",)
 INSTRUMENT_FIELDS = [
@@ -82,6 +81,15 @@ class PlannedRow:
     existing_id: int | None = None
     adds_record: bool = False
 
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "action": self.action,
+            "adds_record": self.adds_record,
+            "management_number": self.instrument.get("management_number", ""),
+            "name": self.instrument.get("name", ""),
+        }
+
 
 @dataclass
 class ImportPlan:
@@ -89,6 +97,7 @@ class ImportPlan:
     sheet: str
     header_row: int
     mapping: dict[str, str]  # header text → field
+    headers: list[str] = field(default_factory=list)
     rows: list[PlannedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -121,14 +130,22 @@ def plan_import(
     filename: str,
     sheet: str | None = None,
     mapping: dict[str, str] | None = None,
+    on_progress=None,
 ) -> ImportPlan:
-    """What importing the file into ``organisation``'s ledger would do; writes nothing."""
+    """What importing the file into ``organisation``'s ledger would do; writes nothing.
+
+    ``mapping`` ({header: field, or "" to ignore the column}) overrides the detected columns;
+    ``on_progress(percent)`` is called now and then on long files."""
     sheet, rows = _choose_sheet(content, filename, sheet)
     header_index, columns, mapping = _header(rows, mapping)
-    plan = ImportPlan(filename, sheet, header_index + 1, mapping)
+    headers = [text for text in rows[header_index] if text]
+    plan = ImportPlan(filename, sheet, header_index + 1, mapping, headers)
     context = _Context(organisation)
     seen_numbers: dict[str, int] = {}
-    for index, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    body = rows[header_index + 1 :]
+    for index, cells in enumerate(body, start=header_index + 2):
+        if on_progress and index % PROGRESS_EVERY == 0:
+            on_progress(int(100 * (index - header_index) / len(body)))
         raw = {
             column_field: cells[column] if column < len(cells) else ""
             for column, column_field in columns.items()
@@ -160,19 +177,15 @@ def plan_import(
 
 def _choose_sheet(content, filename, sheet):
     """The named sheet, else the one whose header looks most like a ledger."""
-    if not filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")) or sheet:
-        return sheet or "", read_rows(content, filename, sheet=sheet)
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    best = None
-    for name in workbook.sheet_names:
-        rows = [
-            [clean_cell(cell) for cell in row]
-            for row in workbook.get_sheet_by_name(name).to_python()
-        ]
-        score = max((_header_score(row) for row in rows[:HEADER_SEARCH_ROWS]), default=0)
-        if best is None or score > best[0]:
-            best = (score, name, rows)
-    return best[1], best[2]
+    if sheet:
+        return sheet, read_rows(content, filename, sheet=sheet)
+    sheets = read_sheets(content, filename)
+
+    def score(name):
+        return max((_header_score(row) for row in sheets[name][:HEADER_SEARCH_ROWS]), default=0)
+
+    best = max(sheets, key=score)
+    return best, sheets[best]
 
 
 def _header_score(row: list[str]) -> int:
@@ -198,7 +211,8 @@ def _header(rows, mapping):
     chosen = mapping or {}
     columns, used = {}, set()
     for position, text in enumerate(header):
-        target = chosen.get(text) if mapping is not None else _field_for(text)
+        # The user's (or the organisation's last) mapping wins; "" means the column is ignored.
+        target = chosen[text] if text in chosen else _field_for(text)
         if (
             target
             and target not in used

@@ -403,13 +403,26 @@ class LedgerImportQuerySet(OrganisationScopedQuerySet):
     regulators_see = False
 
 
-class LedgerImport(models.Model):
-    """One import of a ledger spreadsheet, kept whether it was written or rejected."""
+def import_path(ledger_import, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    return f"imports/{ledger_import.organisation_id}/{uuid.uuid4().hex}{suffix}"
 
-    class Outcome(models.TextChoices):
+
+class LedgerImport(models.Model):
+    """One ledger spreadsheet on its way in: checked, then written all at once or not at all.
+
+    Kept afterwards as the import history: who, when, which file, the counts and the problems.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked, ready to import")
+        REJECTED = "rejected", _("Rejected: the file has problems")
+        IMPORTING = "importing", _("Importing")
         COMMITTED = "committed", _("Imported")
-        REJECTED = "rejected", _("Rejected")
-        PREVIEWED = "previewed", _("Checked, not imported")
+        PREVIEWED = "previewed", _("Checked only (dry run)")
+        FAILED = "failed", _("Failed")
 
     organisation = models.ForeignKey(
         "orgs.Organisation",
@@ -425,12 +438,17 @@ class LedgerImport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    filename = models.CharField(_("file"), max_length=255)
+    file = models.FileField(_("file"), upload_to=import_path, blank=True)
+    filename = models.CharField(_("file name"), max_length=255)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
-    mapping = models.JSONField(_("column mapping"), default=dict)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
-    counts = models.JSONField(_("counts"), default=dict)
-    problems = models.JSONField(_("problems"), default=list)
+    headers = models.JSONField(_("column headers"), default=list, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     objects = LedgerImportQuerySet.as_manager()
 
@@ -440,4 +458,11 @@ class LedgerImport(models.Model):
         indexes = [models.Index(fields=["organisation", "-created"])]
 
     def __str__(self):
-        return f"{self.filename} ({self.get_outcome_display()})"
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("instruments:import_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING}

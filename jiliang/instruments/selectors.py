@@ -13,6 +13,7 @@ from jiliang.instruments.models import (
     CatalogueItem,
     Instrument,
     InstrumentQuerySet,
+    LedgerImport,
     VerificationRecord,
     red_condition,
 )
@@ -192,3 +193,11 @@ def editable_ledger_organisations(*, user):
             pk__in=scope.organisation_ids(InstrumentQuerySet.editor_roles)
         )
     return organisations.order_by("name")
+
+
+def import_list(*, user):
+    return (
+        LedgerImport.objects.visible_to(user)
+        .select_related("organisation", "created_by")
+        .order_by("-created", "-pk")
+    )

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jiliang.core import audit
 from jiliang.core.services import model_update, require_editable, require_organisation_role
+from jiliang.core.spreadsheets import SPREADSHEET_SUFFIXES
 from jiliang.instruments import catalogue, schedule
 from jiliang.instruments.choices import InstrumentStatus
 from jiliang.instruments.importing import INSTRUMENT_FIELDS as IMPORT_INSTRUMENT_FIELDS
+from jiliang.instruments.importing import plan_import
 from jiliang.instruments.models import (
     CatalogueItem,
     Instrument,
@@ -22,6 +28,8 @@ from jiliang.instruments.models import (
     VerificationRecord,
 )
 
+logger = logging.getLogger(__name__)
+IMPORT_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
 INSTRUMENT_FIELDS = [
     "management_number",
     "name",
@@ -237,40 +245,165 @@ def catalogue_import(
 
 
 MAX_STORED_PROBLEMS = 1000
+PREVIEW_ROWS = 200
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
 SCHEDULE_FIELDS = ["last_record_date", "last_conclusion", "next_due"]
 REFRESH_BATCH = 5000
 
 
 @transaction.atomic
-def ledger_import(*, actor, organisation, plan, dry_run: bool = False) -> LedgerImport:
+def ledger_import_apply(
+    *, actor, organisation, plan, dry_run: bool = False, ledger_import: LedgerImport | None = None
+) -> LedgerImport:
     """Write an import plan in one transaction, or nothing when it has any problem; the import
     is kept in the organisation's history either way."""
     require_organisation_role(actor, organisation, InstrumentQuerySet.editor_roles)
+    Status = LedgerImport.Status
     if plan.problems:
-        outcome = LedgerImport.Outcome.REJECTED
+        status = Status.REJECTED
     elif dry_run:
-        outcome = LedgerImport.Outcome.PREVIEWED
+        status = Status.PREVIEWED if ledger_import is None else Status.CHECKED
     else:
-        outcome = LedgerImport.Outcome.COMMITTED
+        status = Status.COMMITTED
         _write_plan(actor, organisation, plan)
-    result = LedgerImport.objects.create(
+    ledger_import = ledger_import or LedgerImport(
+        organisation=organisation, created_by=actor, filename=plan.filename[:255]
+    )
+    ledger_import.sheet = plan.sheet[:100]
+    ledger_import.headers = plan.headers
+    ledger_import.mapping = plan.mapping
+    ledger_import.status = status
+    ledger_import.progress = 100
+    ledger_import.counts = plan.counts()
+    ledger_import.problems = [problem.as_dict() for problem in plan.problems[:MAX_STORED_PROBLEMS]]
+    ledger_import.preview = [row.as_dict() for row in plan.rows[:PREVIEW_ROWS]]
+    ledger_import.error = ""
+    ledger_import.save()
+    if status != Status.CHECKED:
+        audit.record(
+            actor=actor,
+            action=f"instruments.ledger.import_{status}",
+            instance=ledger_import,
+            organisation=organisation,
+            changes={key: [None, value] for key, value in plan.counts().items()},
+        )
+    return ledger_import
+
+
+@transaction.atomic
+def ledger_import_upload(*, actor, organisation, upload, sheet: str = "") -> LedgerImport:
+    """Keep an uploaded spreadsheet and have it checked in the background."""
+    require_organisation_role(actor, organisation, InstrumentQuerySet.editor_roles)
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(limit)d MB.")
+                % {"limit": MAX_IMPORT_BYTES // 2**20}
+            }
+        )
+    if Path(upload.name).suffix.lower() not in IMPORT_SUFFIXES:
+        raise ValidationError({"file": _("Use an .xlsx, .xls, .ods or .csv file.")})
+    ledger_import = LedgerImport(
         organisation=organisation,
         created_by=actor,
-        filename=plan.filename[:255],
-        sheet=plan.sheet[:100],
-        mapping=plan.mapping,
-        outcome=outcome,
-        counts=plan.counts(),
-        problems=[problem.as_dict() for problem in plan.problems[:MAX_STORED_PROBLEMS]],
+        filename=upload.name[:255],
+        file=upload,
+        sheet=sheet[:100],
+        mapping=_remembered_mapping(organisation),
+        status=LedgerImport.Status.QUEUED,
     )
-    audit.record(
-        actor=actor,
-        action=f"instruments.ledger.import_{outcome}",
-        instance=result,
-        organisation=organisation,
-        changes={key: [None, value] for key, value in plan.counts().items()},
+    ledger_import.save()
+    _enqueue(ledger_import, actor, commit=False)
+    return ledger_import
+
+
+@transaction.atomic
+def ledger_import_remap(
+    *, actor, ledger_import: LedgerImport, mapping: dict[str, str]
+) -> LedgerImport:
+    """Check the file again with the columns mapped as the user corrected them."""
+    _require_import_editor(actor, ledger_import)
+    ledger_import.mapping = mapping
+    ledger_import.status = LedgerImport.Status.QUEUED
+    ledger_import.save(update_fields=["mapping", "status"])
+    _enqueue(ledger_import, actor, commit=False)
+    return ledger_import
+
+
+@transaction.atomic
+def ledger_import_commit(*, actor, ledger_import: LedgerImport) -> LedgerImport:
+    """Import a checked file: it is read again and written all at once in the background."""
+    _require_import_editor(actor, ledger_import)
+    if ledger_import.status != LedgerImport.Status.CHECKED:
+        raise ValidationError(_("Only a checked file without problems can be imported."))
+    ledger_import.status = LedgerImport.Status.QUEUED
+    ledger_import.save(update_fields=["status"])
+    _enqueue(ledger_import, actor, commit=True)
+    return ledger_import
+
+
+def ledger_import_run(*, import_id: int, actor_id: int, commit: bool) -> None:
+    """The background job: check the stored file, and write it when asked."""
+    ledger_import = LedgerImport.objects.select_related("organisation").get(pk=import_id)
+    actor = get_user_model().objects.get(pk=actor_id)
+    running = LedgerImport.Status.IMPORTING if commit else LedgerImport.Status.CHECKING
+    LedgerImport.objects.filter(pk=import_id).update(status=running, progress=0)
+
+    def report_progress(percent: int) -> None:
+        LedgerImport.objects.filter(pk=import_id).update(progress=percent)
+
+    try:
+        with ledger_import.file.open("rb") as stored:
+            content = stored.read()
+        plan = plan_import(
+            organisation=ledger_import.organisation,
+            content=content,
+            filename=ledger_import.filename,
+            sheet=ledger_import.sheet or None,
+            mapping=ledger_import.mapping or None,
+            on_progress=report_progress,
+        )
+        ledger_import_apply(
+            actor=actor,
+            organisation=ledger_import.organisation,
+            plan=plan,
+            dry_run=not commit,
+            ledger_import=ledger_import,
+        )
+    except ValidationError as error:
+        LedgerImport.objects.filter(pk=import_id).update(
+            status=LedgerImport.Status.REJECTED, error=" ".join(error.messages), progress=100
+        )
+    except Exception as error:  # a job must always end in a state the user can see
+        logger.exception("Ledger import %s failed", import_id)
+        LedgerImport.objects.filter(pk=import_id).update(
+            status=LedgerImport.Status.FAILED, error=str(error)[:2000], progress=100
+        )
+
+
+def _enqueue(ledger_import: LedgerImport, actor, *, commit: bool) -> None:
+    from jiliang.instruments.tasks import ledger_import_task
+
+    transaction.on_commit(lambda: ledger_import_task(ledger_import.pk, actor.pk, commit))
+
+
+def _require_import_editor(actor, ledger_import: LedgerImport) -> None:
+    if not LedgerImport.objects.visible_to(actor).filter(pk=ledger_import.pk).exists():
+        raise Http404
+    require_organisation_role(actor, ledger_import.organisation, InstrumentQuerySet.editor_roles)
+    if ledger_import.is_running:
+        raise ValidationError(_("The file is being processed; wait until it is done."))
+
+
+def _remembered_mapping(organisation) -> dict:
+    """The column mapping of the organisation's last successful import."""
+    last = (
+        LedgerImport.objects.filter(organisation=organisation, status=LedgerImport.Status.COMMITTED)
+        .order_by("-created")
+        .values_list("mapping", flat=True)
+        .first()
     )
-    return result
+    return last or {}
 
 
 def _write_plan(actor, organisation, plan) -> None:

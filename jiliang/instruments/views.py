@@ -10,24 +10,33 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from jiliang.core.forms import add_service_errors
+from jiliang.core.forms import ConfirmForm, add_service_errors
 from jiliang.core.roles import DashboardRole
 from jiliang.core.selectors import request_role
 from jiliang.core.views import ScopedActionView, ScopedDetailView, ScopedListView
 from jiliang.instruments import catalogue, labels, schedule, selectors, services
 from jiliang.instruments.choices import RecordKind
+from jiliang.instruments.exporting import blank_template, export_ledger
 from jiliang.instruments.forms import (
     AttachmentForm,
     BulkActionForm,
     CatalogueImportForm,
+    ImportMappingForm,
+    ImportUploadForm,
     InstrumentCreateForm,
     InstrumentForm,
     LedgerFilterForm,
     RecordForm,
 )
-from jiliang.instruments.models import Instrument, InstrumentAttachment, VerificationRecord
+from jiliang.instruments.models import (
+    Instrument,
+    InstrumentAttachment,
+    LedgerImport,
+    VerificationRecord,
+)
 
 LABEL_SHEET_LIMIT = 2000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ledger_filter_form(request):
@@ -361,3 +370,134 @@ class CatalogueSuggestView(LoginRequiredMixin, TemplateView):
         name = self.request.GET.get("name", "")[:200]
         item = catalogue.suggest(name, selectors.catalogue_list()) if name else None
         return super().get_context_data(suggestion=item, **kwargs)
+
+
+class ImportListView(ScopedListView):
+    """The organisation's import history, with the upload form."""
+
+    model = LedgerImport
+    template_name = "instruments/import_list.html"
+
+    def get_queryset(self):
+        return selectors.import_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        organisations = selectors.editable_ledger_organisations(user=self.request.user)
+        return super().get_context_data(
+            upload_form=ImportUploadForm(organisations=organisations) if organisations else None,
+            **kwargs,
+        )
+
+
+class ImportUploadView(LoginRequiredMixin, FormView):
+    form_class = ImportUploadForm
+    template_name = "instruments/import_upload.html"
+
+    def get_form_kwargs(self):
+        organisations = selectors.editable_ledger_organisations(user=self.request.user)
+        if not organisations.exists():
+            raise Http404
+        return {**super().get_form_kwargs(), "organisations": organisations}
+
+    def form_valid(self, form):
+        try:
+            ledger_import = services.ledger_import_upload(
+                actor=self.request.user,
+                organisation=form.cleaned_data["organisation"],
+                upload=form.cleaned_data["file"],
+                sheet=form.cleaned_data["sheet"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return redirect(ledger_import)
+
+
+class ImportDetailView(ScopedDetailView):
+    """The check's result: mapping, counts, problems, preview; polled by htmx while running."""
+
+    model = LedgerImport
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["instruments/_import_status.html"]
+        return ["instruments/import_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        ledger_import = self.object
+        return super().get_context_data(
+            mapping_form=ImportMappingForm(
+                headers=ledger_import.headers, mapping=ledger_import.mapping
+            ),
+            can_edit=LedgerImport.objects.editable_by(self.request.user)
+            .filter(pk=ledger_import.pk)
+            .exists(),
+            **kwargs,
+        )
+
+
+class ImportRemapView(ScopedActionView):
+    model = LedgerImport
+    form_class = ImportMappingForm
+    template_name = "instruments/import_detail.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "headers": self.object.headers,
+            "mapping": self.object.mapping,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            mapping_form=kwargs.pop("form", None), can_edit=True, **kwargs
+        )
+
+    def perform(self, form):
+        return services.ledger_import_remap(
+            actor=self.request.user, ledger_import=self.object, mapping=form.mapping()
+        )
+
+
+class ImportCommitView(ScopedActionView):
+    model = LedgerImport
+    form_class = ConfirmForm
+    template_name = "instruments/import_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            mapping_form=ImportMappingForm(
+                headers=self.object.headers, mapping=self.object.mapping
+            ),
+            can_edit=True,
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return services.ledger_import_commit(actor=self.request.user, ledger_import=self.object)
+
+
+class LedgerExportView(LoginRequiredMixin, View):
+    """The current filtered list as xlsx in the usual ledger layout."""
+
+    def get(self, request):
+        instruments = selectors.instrument_list(
+            user=request.user,
+            filters=ledger_filter_form(request).filters(),
+            today=timezone.localdate(),
+        )
+        content = export_ledger(
+            instruments, title=_("Instrument ledger"), today=timezone.localdate()
+        )
+        return xlsx_response(content, f"ledger-{timezone.localdate().isoformat()}.xlsx")
+
+
+class LedgerTemplateView(LoginRequiredMixin, View):
+    def get(self, request):
+        return xlsx_response(blank_template(), "ledger-template.xlsx")
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -125,7 +125,7 @@ def region_list(request, filters: Query[RegionFilters]):
     return regions
 
 
-@router.get("/regions/{region_id}", response=RegionOut)
+@router.get("/regions/{int:region_id}", response=RegionOut)
 def region_detail(request, region_id: Id):
     return get_visible_or_404(Region, request, pk=region_id)
 
@@ -139,13 +139,13 @@ def organisation_list(request, filters: Query[OrganisationFilters]):
     )
 
 
-@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+@router.get("/organisations/{int:organisation_id}", response=OrganisationOut)
 def organisation_detail(request, organisation_id: Id):
     return get_visible_or_404(Organisation, request, pk=organisation_id)
 
 
 @router.patch(
-    "/organisations/{organisation_id}",
+    "/organisations/{int:organisation_id}",
     response={200: OrganisationOut, 400: ErrorOut, 403: ErrorOut},
 )
 def organisation_update(request, organisation_id: Id, payload: OrganisationPatch):
@@ -155,7 +155,7 @@ def organisation_update(request, organisation_id: Id, payload: OrganisationPatch
     )
 
 
-@router.get("/organisations/{organisation_id}/memberships", response=list[MembershipOut])
+@router.get("/organisations/{int:organisation_id}/memberships", response=list[MembershipOut])
 @paginate
 def membership_list(request, organisation_id: Id):
     organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
@@ -163,7 +163,7 @@ def membership_list(request, organisation_id: Id):
 
 
 @router.post(
-    "/organisations/{organisation_id}/memberships",
+    "/organisations/{int:organisation_id}/memberships",
     response={201: MembershipOut, 400: ErrorOut, 403: ErrorOut},
 )
 def membership_add(request, organisation_id: Id, payload: MembershipIn):
@@ -175,7 +175,7 @@ def membership_add(request, organisation_id: Id, payload: MembershipIn):
 
 
 @router.patch(
-    "/memberships/{membership_id}", response={200: MembershipOut, 400: ErrorOut, 403: ErrorOut}
+    "/memberships/{int:membership_id}", response={200: MembershipOut, 400: ErrorOut, 403: ErrorOut}
 )
 def membership_change_role(request, membership_id: Id, payload: MembershipPatch):
     membership = get_visible_or_404(Membership, request, pk=membership_id)
@@ -184,14 +184,16 @@ def membership_change_role(request, membership_id: Id, payload: MembershipPatch)
     )
 
 
-@router.delete("/memberships/{membership_id}", response={204: None, 400: ErrorOut, 403: ErrorOut})
+@router.delete(
+    "/memberships/{int:membership_id}", response={204: None, 400: ErrorOut, 403: ErrorOut}
+)
 def membership_remove(request, membership_id: Id):
     membership = get_visible_or_404(Membership, request, pk=membership_id)
     services.membership_remove(actor=request.user, membership=membership)
     return Status(204, None)
 
 
-@router.get("/organisations/{organisation_id}/audit-events", response=list[AuditEventOut])
+@router.get("/organisations/{int:organisation_id}/audit-events", response=list[AuditEventOut])
 @paginate
 def audit_event_list(request, organisation_id: Id):
     organisation = get_visible_or_404(Organisation, request, pk=organisation_id)

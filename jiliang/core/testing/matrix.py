@@ -146,8 +146,9 @@ def matrix_params(cases: list[MatrixCase], actors=ALL_ACTORS):
 def check(world: World, case: MatrixCase, actor: str):
     """Send ``case`` as ``actor``; assert the status and, when refused, that nothing changed."""
     client = world.client_for(actor, api=case.api)
-    before = database_fingerprint()
+    url = case.url(world)  # before the fingerprint: building the URL may create its object
     data = case.data(world) if case.data else None
+    before = database_fingerprint()
     kwargs = {}
     if data is not None:
         kwargs = (
@@ -155,7 +156,7 @@ def check(world: World, case: MatrixCase, actor: str):
             if case.api
             else {"data": data}
         )
-    response = getattr(client, case.method)(case.url(world), **kwargs)
+    response = getattr(client, case.method)(url, **kwargs)
     expected = case.status_for(actor)
     assert response.status_code == expected, (
         f"{case.name} as {actor}: {response.status_code}, expected {expected}"

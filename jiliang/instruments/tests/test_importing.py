@@ -173,10 +173,10 @@ def test_commit_writes_instruments_records_and_what_follows_from_them(world):
     plan = plan_import(
         organisation=world.enterprise, content=messy_ledger(*GOOD_ROWS), filename="台账.xlsx"
     )
-    result = services.ledger_import(
+    result = services.ledger_import_apply(
         actor=world.users["same_enterprise"], organisation=world.enterprise, plan=plan
     )
-    assert result.outcome == "committed"
+    assert result.status == "committed"
     scale = Instrument.objects.get(management_number="HX-001")
     assert scale.is_mandatory  # suggested catalogue item 电子计价秤, used for trade
     assert (scale.last_record_date, scale.next_due) == (date(2026, 3, 15), date(2027, 3, 14))
@@ -190,7 +190,7 @@ def test_commit_writes_instruments_records_and_what_follows_from_them(world):
 def test_reimporting_the_same_file_changes_nothing(world):
     content = messy_ledger(*GOOD_ROWS)
     actor = world.users["same_enterprise"]
-    services.ledger_import(
+    services.ledger_import_apply(
         actor=actor,
         organisation=world.enterprise,
         plan=plan_import(organisation=world.enterprise, content=content, filename="a.xlsx"),
@@ -198,7 +198,7 @@ def test_reimporting_the_same_file_changes_nothing(world):
     again = plan_import(organisation=world.enterprise, content=content, filename="a.xlsx")
     assert again.counts()["unchanged"] == 3
     assert again.counts()["records"] == 0
-    services.ledger_import(actor=actor, organisation=world.enterprise, plan=again)
+    services.ledger_import_apply(actor=actor, organisation=world.enterprise, plan=again)
     assert VerificationRecord.objects.count() == 2
 
 
@@ -230,10 +230,10 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world):
     assert problems == {(8, "检定周期(月)"), (8, "最近检定日期"), (9, "管理编号"), (10, "有效期至")}
     bad = next(p for p in plan.problems if p.row == 8 and p.column == "检定周期(月)")
     assert bad.value == "forever"
-    result = services.ledger_import(
+    result = services.ledger_import_apply(
         actor=world.users["same_enterprise"], organisation=world.enterprise, plan=plan
     )
-    assert result.outcome == "rejected"
+    assert result.status == "rejected"
     assert not Instrument.objects.exists()
     assert LedgerImport.objects.get().problems[0]["row"] == 8
 
@@ -253,7 +253,7 @@ def test_rows_without_numbers_update_by_serial_and_name(world):
     )
     plan = plan_import(organisation=world.enterprise, content=content, filename="x.xlsx")
     assert plan.rows[0].action == "update"
-    services.ledger_import(
+    services.ledger_import_apply(
         actor=world.users["same_enterprise"], organisation=world.enterprise, plan=plan
     )
     existing.refresh_from_db()
@@ -286,7 +286,7 @@ def test_viewers_cannot_import(world):
         organisation=world.enterprise, content=messy_ledger(*GOOD_ROWS), filename="a.xlsx"
     )
     with pytest.raises(PermissionDenied):
-        services.ledger_import(
+        services.ledger_import_apply(
             actor=world.users["same_enterprise_viewer"], organisation=world.enterprise, plan=plan
         )
     assert not LedgerImport.objects.exists()
@@ -329,7 +329,7 @@ def test_an_export_reimports_without_loss(world, scale_item):
     assert same.counts()["unchanged"] == 2
     assert same.counts()["records"] == 0
     other = world.organisations["other_enterprise"]
-    services.ledger_import(
+    services.ledger_import_apply(
         actor=world.users["other_enterprise"],
         organisation=other,
         plan=plan_import(organisation=other, content=content, filename="export.xlsx"),
@@ -372,7 +372,7 @@ def test_the_command_prints_a_report_and_fails_on_a_rejected_file(world, tmp_pat
     good.write_bytes(messy_ledger(*GOOD_ROWS))
     call_command("ledger", "import", "--org", world.enterprise.uscc, str(good), "--dry-run")
     report = json.loads(capsys.readouterr().out)
-    assert (report["create"], report["outcome"]) == (3, "previewed")
+    assert (report["create"], report["status"]) == (3, "previewed")
     assert not Instrument.objects.exists()
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(messy_ledger([1, "X", "卡尺", "", "", "", "", "forever", "", "", "", "", ""]))

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jiliang.core.testing.matrix import SIGNED_IN_ACTORS, MatrixCase, check, matrix_params
-from jiliang.instruments.models import Instrument
+from jiliang.instruments.models import Instrument, LedgerImport
 
 ANONYMOUS_HTML = {"anonymous": 302}
 ANONYMOUS_API = {"anonymous": 401}
@@ -41,7 +41,79 @@ def record_upload(world):
     }
 
 
+def checked_import(world):
+    return LedgerImport.objects.get_or_create(
+        organisation=world.enterprise,
+        filename="x.xlsx",
+        defaults={"status": "checked", "headers": ["器具名称"]},
+    )[0]
+
+
+def ledger_import_url(name):
+    return lambda world: reverse(name, args=[checked_import(world).pk])
+
+
+def api_import(suffix=""):
+    return lambda world: f"/api/v1/instruments/imports/{checked_import(world).pk}{suffix}"
+
+
 CASES = [
+    MatrixCase(
+        "import-list",
+        "get",
+        lambda w: reverse("instruments:import_list"),
+        {**ANONYMOUS_HTML, **SIGNED_IN},
+    ),
+    MatrixCase(
+        "import-upload-form",
+        "get",
+        lambda w: reverse("instruments:import_upload"),
+        {
+            **ANONYMOUS_HTML,
+            "same_enterprise": 200,
+            "other_enterprise": 200,
+            "institution": 200,
+            "platform_admin": 200,
+        },
+    ),
+    MatrixCase(
+        "import-detail",
+        "get",
+        ledger_import_url("instruments:import_detail"),
+        {**ANONYMOUS_HTML, **LEDGER_READERS},
+    ),
+    MatrixCase(
+        "import-remap",
+        "post",
+        ledger_import_url("instruments:import_remap"),
+        {**ANONYMOUS_HTML, **VIEWER_REFUSED, "same_enterprise": 302, "platform_admin": 302},
+        data=lambda w: {"column_0": "name"},
+    ),
+    MatrixCase(
+        "export", "get", lambda w: reverse("instruments:export"), {**ANONYMOUS_HTML, **SIGNED_IN}
+    ),
+    MatrixCase(
+        "template",
+        "get",
+        lambda w: reverse("instruments:template"),
+        {**ANONYMOUS_HTML, **SIGNED_IN},
+    ),
+    MatrixCase(
+        "api-imports", "get", api("/instruments/imports"), {**ANONYMOUS_API, **SIGNED_IN}, api=True
+    ),
+    MatrixCase(
+        "api-import-detail", "get", api_import(), {**ANONYMOUS_API, **LEDGER_READERS}, api=True
+    ),
+    MatrixCase(
+        "api-import-commit",
+        "post",
+        api_import("/commit"),
+        {**ANONYMOUS_API, **VIEWER_REFUSED, "same_enterprise": 202, "platform_admin": 202},
+        api=True,
+    ),
+    MatrixCase(
+        "api-export", "get", api("/instruments/export"), {**ANONYMOUS_API, **SIGNED_IN}, api=True
+    ),
     MatrixCase(
         "ledger-list",
         "get",

@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 filename=file.name,
                 sheet=sheet,
             )
-            result = services.ledger_import(
+            result = services.ledger_import_apply(
                 actor=actor, organisation=organisation, plan=plan, dry_run=dry_run
             )
         except (Http404, PermissionDenied):
@@ -88,13 +88,13 @@ class Command(BaseCommand):
             raise CommandError("The file was rejected.", returncode=1) from None
         self.stdout.write(
             json.dumps(
-                {**plan.report(), "outcome": result.outcome},
+                {**plan.report(), "status": result.status},
                 ensure_ascii=False,
                 indent=2,
                 default=str,
             )
         )
-        if result.outcome == result.Outcome.REJECTED:
+        if result.status == result.Status.REJECTED:
             raise CommandError(
                 f"The file was rejected: {len(plan.problems)} problems.", returncode=1
             )
