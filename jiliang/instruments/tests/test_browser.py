@@ -7,7 +7,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from jiliang.core.testing.matrix import build_world
+from jiliang.instruments.catalogue import load_fixture
+from jiliang.instruments.models import CatalogueItem
 from jiliang.instruments.tests.conftest import add_instrument, add_record
+from jiliang.instruments.tests.test_importing import GOOD_ROWS, messy_ledger
 from jiliang.orgs.models import Region
 from jiliang.orgs.reference import load_reference_regions
 
@@ -57,3 +60,28 @@ def test_an_overdue_gauge_is_found_verified_and_labelled(live_server, page, resu
     response = page.request.get(f"{live_server.url}/instruments/{gauge.pk}/label.pdf")
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+
+
+def test_an_excel_ledger_is_checked_then_imported(live_server, page, results_dir, tmp_path):
+    load_reference_regions(Region)
+    load_fixture(CatalogueItem)
+    build_world()
+    ledger = tmp_path / "我们的台账.xlsx"
+    ledger.write_bytes(messy_ledger(*GOOD_ROWS))
+
+    page.goto(f"{live_server.url}/account/login/")
+    page.get_by_label("用户名").fill("same_enterprise")
+    page.get_by_label("密码").fill("matrix-password-1")
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}/instruments/")
+    page.get_by_role("link", name="导入").click()
+    page.get_by_label("台账文件").set_input_files(ledger)
+    page.get_by_role("button", name="上传并检查").click()
+
+    expect(page.get_by_text("已检查，可以导入")).to_be_visible()
+    expect(page.get_by_role("cell", name="HX-001")).to_be_visible()
+    page.screenshot(path=results_dir / "import-checked.png", full_page=True)
+    page.get_by_role("button", name="立即导入").click()
+    expect(page.get_by_text("已导入", exact=True)).to_be_visible()
+    page.get_by_role("link", name="打开台账").click()
+    expect(page.locator("tbody tr")).to_have_count(3)
