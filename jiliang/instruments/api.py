@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from jiliang.core.api import ErrorOut, Id, get_visible_or_404
+from jiliang.core.responses import xlsx_response
 from jiliang.instruments import selectors, services
 from jiliang.instruments.choices import (
     AbcClass,
@@ -24,7 +25,6 @@ from jiliang.instruments.exporting import export_ledger
 from jiliang.instruments.ledger_columns import IMPORTED
 from jiliang.instruments.models import CatalogueItem, Instrument, LedgerImport
 from jiliang.instruments.selectors import SORTS, LedgerFilters
-from jiliang.instruments.views import xlsx_response
 from jiliang.orgs.models import Organisation
 
 router = Router(tags=["instruments"])

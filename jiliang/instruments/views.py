@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from jiliang.core.forms import ConfirmForm, add_service_errors
+from jiliang.core.responses import file_response, xlsx_response
 from jiliang.core.roles import DashboardRole
 from jiliang.core.selectors import request_role
 from jiliang.core.views import ScopedActionView, ScopedDetailView, ScopedListView
@@ -36,7 +37,6 @@ from jiliang.instruments.models import (
 )
 
 LABEL_SHEET_LIMIT = 2000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ledger_filter_form(request):
@@ -286,9 +286,7 @@ def pdf_response(request, instruments, *, layout, filename):
         today=timezone.localdate(),
         url_for=lambda instrument: request.build_absolute_uri(instrument.get_absolute_url()),
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return file_response(content, filename=filename, content_type="application/pdf", inline=True)
 
 
 class LedgerDashboardView(LoginRequiredMixin, TemplateView):
@@ -495,9 +493,3 @@ class LedgerExportView(LoginRequiredMixin, View):
 class LedgerTemplateView(LoginRequiredMixin, View):
     def get(self, request):
         return xlsx_response(blank_template(), "ledger-template.xlsx")
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
