@@ -407,34 +407,37 @@ def _remembered_mapping(organisation) -> dict:
 
 
 def _write_plan(actor, organisation, plan) -> None:
+    """Bulk writes: new instruments get their schedule before they are inserted, existing ones
+    are refreshed afterwards from all their records."""
     existing = Instrument.objects.in_bulk([row.existing_id for row in plan.rows if row.existing_id])
-    created, updated = [], []
+    created, updated, records, refresh = [], [], [], set()
     for row in plan.rows:
         if row.action == "create":
-            created.append((row, Instrument(organisation=organisation, **row.instrument)))
-        elif row.action == "update":
+            instrument = Instrument(organisation=organisation, **row.instrument)
+            created.append(instrument)
+        else:
             instrument = existing[row.existing_id]
             for name, value in row.instrument.items():
                 setattr(instrument, name, value)
-            updated.append((row, instrument))
-    for row, instrument in created + updated:
-        _validate(row.row, instrument, exclude=["organisation"])
-    Instrument.objects.bulk_create([instrument for _row, instrument in created], batch_size=2000)
-    Instrument.objects.bulk_update(
-        [i for _row, i in updated], fields=IMPORT_INSTRUMENT_FIELDS, batch_size=2000
-    )
-    instrument_for_row = {row.row: instrument for row, instrument in created + updated}
-    records = []
-    for row in plan.rows:
+            if row.action == "update":
+                updated.append(instrument)
+                refresh.add(instrument.pk)
+        if row.action != "unchanged":
+            _validate(row.row, instrument, exclude=["organisation"])
+        row_records = []
         if row.adds_record:
-            instrument = instrument_for_row.get(row.row) or existing[row.existing_id]
             record = VerificationRecord(instrument=instrument, created_by=actor, **row.record)
             _validate(row.row, record, exclude=["instrument", "certificate"])
-            records.append(record)
+            row_records.append(record)
+            if row.existing_id:
+                refresh.add(row.existing_id)
+        if row.action == "create":
+            apply_schedule(instrument, row_records)
+        records += row_records
+    Instrument.objects.bulk_create(created, batch_size=2000)
+    Instrument.objects.bulk_update(updated, fields=IMPORT_INSTRUMENT_FIELDS, batch_size=2000)
     VerificationRecord.objects.bulk_create(records, batch_size=2000)
-    instruments_refresh_schedules(
-        {record.instrument_id for record in records} | {i.pk for _row, i in updated}
-    )
+    instruments_refresh_schedules(refresh)
 
 
 def _validate(line: int, instance, *, exclude) -> None:
@@ -445,6 +448,14 @@ def _validate(line: int, instance, *, exclude) -> None:
         raise ValidationError(
             _("Row %(row)d: %(error)s") % {"row": line, "error": " ".join(error.messages)}
         ) from None
+
+
+def apply_schedule(instrument: Instrument, current_records: list) -> None:
+    """Set the fields that follow from the current records (newest first); does not save."""
+    latest = current_records[0] if current_records else None
+    instrument.last_record_date = latest.date if latest else None
+    instrument.last_conclusion = latest.conclusion if latest else ""
+    instrument.next_due = schedule.next_due(instrument, current_records)
 
 
 def instruments_refresh_schedules(instrument_ids: set[int]) -> None:
@@ -463,8 +474,5 @@ def instruments_refresh_schedules(instrument_ids: set[int]) -> None:
             current.setdefault(record.instrument_id, []).append(record)
         instruments = list(Instrument.objects.filter(pk__in=batch).select_related("catalogue_item"))
         for instrument in instruments:
-            records = current.get(instrument.pk, [])
-            instrument.last_record_date = records[0].date if records else None
-            instrument.last_conclusion = records[0].conclusion if records else ""
-            instrument.next_due = schedule.next_due(instrument, records)
+            apply_schedule(instrument, current.get(instrument.pk, []))
         Instrument.objects.bulk_update(instruments, fields=SCHEDULE_FIELDS, batch_size=2000)
