@@ -249,6 +249,9 @@ PREVIEW_ROWS = 200
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 SCHEDULE_FIELDS = ["last_record_date", "last_conclusion", "next_due"]
 REFRESH_BATCH = 5000
+# Relations an import sets to objects it already holds: validating them would cost a query each.
+INSTRUMENT_RELATIONS = ["organisation", "catalogue_item"]
+RECORD_RELATIONS = ["instrument", "certificate", "created_by", "institution", "supersedes"]
 
 
 @transaction.atomic
@@ -423,11 +426,11 @@ def _write_plan(actor, organisation, plan) -> None:
                 updated.append(instrument)
                 refresh.add(instrument.pk)
         if row.action != "unchanged":
-            _validate(row.row, instrument, exclude=["organisation"])
+            _validate(row.row, instrument, exclude=INSTRUMENT_RELATIONS)
         row_records = []
         if row.adds_record:
             record = VerificationRecord(instrument=instrument, created_by=actor, **row.record)
-            _validate(row.row, record, exclude=["instrument", "certificate"])
+            _validate(row.row, record, exclude=RECORD_RELATIONS)
             row_records.append(record)
             if row.existing_id:
                 refresh.add(row.existing_id)
