@@ -74,6 +74,8 @@ def decode(content: bytes) -> str:
 
 
 def clean_cell(value) -> str:
+    if isinstance(value, str):  # most cells: checked first
+        return value.replace("\u3000", " ").strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -252,6 +252,7 @@ class _Context:
             if instrument.serial_number
         }
         self.catalogue = list(CatalogueItem.objects.all())
+        self.suggestions = {}
         self.catalogue_by_text = {}
         for item in self.catalogue:
             for text in (str(item), item.category, f"{item.item}/{item.category}"):
@@ -295,7 +296,7 @@ class _Context:
             item = None
         instrument["catalogue_item"] = item
         existing = self._existing(instrument)
-        problems += self._check(line, instrument, existing)
+        problems += self._check(line, instrument, existing, raw.get("interval_months", ""))
         record = self._record(line, values, instrument, problems)
         planned = PlannedRow(line, "create", instrument, record)
         if existing is not None:
@@ -310,7 +311,9 @@ class _Context:
     def _catalogue_item(self, text: str, name: str):
         if text:
             return self.catalogue_by_text.get(text.replace(" ", ""), False)
-        return catalogue.suggest(name, self.catalogue)
+        if name not in self.suggestions:  # ledgers repeat the same names many times
+            self.suggestions[name] = catalogue.suggest(name, self.catalogue)
+        return self.suggestions[name]
 
     def _existing(self, instrument):
         number = instrument.get("management_number")
@@ -320,7 +323,7 @@ class _Context:
             (instrument.get("serial_number"), instrument.get("name"))
         )
 
-    def _check(self, line, instrument, existing) -> list[Problem]:
+    def _check(self, line, instrument, existing, interval_text: str) -> list[Problem]:
         problems = []
         if not instrument.get("name"):
             problems.append(
@@ -335,8 +338,9 @@ class _Context:
                     _("A new instrument needs a management number."),
                 )
             )
-        probe = Instrument(organisation=self.organisation, **instrument)
-        if schedule.needs_interval(probe) and not instrument.get("interval_months"):
+        form = schedule.mandatory_form(instrument["catalogue_item"], instrument["purpose"])
+        # An interval that could not be read is already reported; this is for an empty one.
+        if schedule.needs_interval(instrument["traceability"], form) and not interval_text:
             problems.append(
                 Problem(
                     line,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiliang.core.models import TimeStampedModel
 from jiliang.core.scoping import OrganisationScopedQuerySet
+from jiliang.instruments import schedule
 from jiliang.instruments.choices import (
     MANDATORY_PURPOSES,
     OUT_OF_SERVICE,
@@ -26,7 +27,6 @@ from jiliang.instruments.choices import (
     Tolerance,
     Traceability,
 )
-from jiliang.instruments.schedule import needs_interval
 from jiliang.instruments.validators import validate_document
 
 MANDATORY_SUPERVISIONS = [Supervision.MANDATORY_VERIFICATION, Supervision.BOTH]
@@ -228,7 +228,10 @@ class Instrument(TimeStampedModel):
         return reverse("instruments:instrument_detail", args=[self.pk])
 
     def clean(self):
-        if needs_interval(self) and not self.interval_months:
+        if (
+            schedule.needs_interval(self.traceability, self.mandatory_form)
+            and not self.interval_months
+        ):
             raise ValidationError(
                 {
                     "interval_months": _(
@@ -239,16 +242,11 @@ class Instrument(TimeStampedModel):
 
     @property
     def is_mandatory(self) -> bool:
-        """计量法 §9: in the catalogue under 强制检定 and used for one of the four purposes."""
-        return bool(
-            self.catalogue_item
-            and self.catalogue_item.requires_verification
-            and self.purpose in MANDATORY_PURPOSES
-        )
+        return schedule.is_mandatory(self.catalogue_item, self.purpose)
 
     @property
     def mandatory_form(self) -> str:
-        return self.catalogue_item.mandatory_form if self.is_mandatory else ""
+        return schedule.mandatory_form(self.catalogue_item, self.purpose)
 
     def label_on(self, today) -> str:
         """The three-colour label on ``today``; ``with_label`` is its SQL twin."""

@@ -12,12 +12,21 @@ from jiliang.instruments.choices import MANDATORY_PURPOSES, AbcClass, MandatoryF
 NO_PERIODIC_DUE = frozenset({Traceability.ONE_TIME, Traceability.EXEMPT})
 
 
-def needs_interval(instrument) -> bool:
-    """Periodically verified or calibrated instruments need their interval to have a due date."""
-    return (
-        instrument.traceability not in NO_PERIODIC_DUE
-        and instrument.mandatory_form != MandatoryForm.FIRST_ONLY_DISCARD
+def is_mandatory(catalogue_item, purpose: str) -> bool:
+    """计量法 §9: in the catalogue under 强制检定 and used for one of the four purposes."""
+    return bool(
+        catalogue_item and catalogue_item.requires_verification and purpose in MANDATORY_PURPOSES
     )
+
+
+def mandatory_form(catalogue_item, purpose: str) -> str:
+    """The form of mandatory verification that applies, or "" when none does."""
+    return catalogue_item.mandatory_form if is_mandatory(catalogue_item, purpose) else ""
+
+
+def needs_interval(traceability: str, form: str) -> bool:
+    """Periodically verified or calibrated instruments need their interval to have a due date."""
+    return traceability not in NO_PERIODIC_DUE and form != MandatoryForm.FIRST_ONLY_DISCARD
 
 
 def next_due(instrument, current_records: list) -> date | None:
