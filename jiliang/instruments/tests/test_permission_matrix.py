@@ -57,7 +57,19 @@ def api_import(suffix=""):
     return lambda world: f"/api/v1/instruments/imports/{checked_import(world).pk}{suffix}"
 
 
+def catalogue_file(world):
+    content = "项目,种类,监管方式\n电能表,电能表,强制检定\n".encode()
+    return {"file": SimpleUploadedFile("目录.csv", content)}
+
+
 CASES = [
+    MatrixCase(
+        "catalogue-import",
+        "post",
+        lambda w: reverse("instruments:catalogue_import"),
+        {**ANONYMOUS_HTML, **dict.fromkeys(SIGNED_IN_ACTORS, 403), "platform_admin": 302},
+        data=catalogue_file,
+    ),
     MatrixCase(
         "import-list",
         "get",
