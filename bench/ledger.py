@@ -28,6 +28,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiliang.settings")
 os.environ.setdefault("JILIANG_DEBUG", "0")  # as in production: no query log while loading
 os.environ.setdefault("JILIANG_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("JILIANG_SSL_REDIRECT", "0")
+# Persistent connections, as docs/operations.md recommends for production.
+os.environ.setdefault("JILIANG_DB_CONN_MAX_AGE", "60")
 # Static files are collected (production storage) into a throw-away state directory.
 STATE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-state-")
 os.environ["JILIANG_VAR_DIR"] = STATE_DIRECTORY.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from jiliang.core.scoping import any_of, scope_for
 from jiliang.instruments.choices import Conclusion, InstrumentStatus
@@ -162,9 +162,10 @@ def region_summary(*, user, today: date) -> list[dict]:
 
 
 def ledger_organisations(*, user):
-    """The enterprises and institutions whose ledger the user sees."""
-    visible = Instrument.objects.visible_to(user).values("organisation_id")
-    return Organisation.objects.filter(pk__in=visible).order_by("name")
+    """The organisations whose ledger the user sees. Asked per visible organisation (an index
+    seek each), not by collecting the organisation of every visible instrument."""
+    instruments = Instrument.objects.visible_to(user).filter(organisation=OuterRef("pk"))
+    return Organisation.objects.visible_to(user).filter(Exists(instruments)).order_by("name")
 
 
 def department_names(*, user) -> list[str]:
