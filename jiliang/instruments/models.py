@@ -84,9 +84,6 @@ class InstrumentQuerySet(OrganisationScopedQuerySet):
     # Regulators see counts for their region (selectors.region_summary), never the rows.
     regulators_see = False
 
-    def mandatory(self):
-        return self.filter(self.mandatory_condition())
-
     @staticmethod
     def mandatory_condition() -> Q:
         return Q(catalogue_item__supervision__in=MANDATORY_SUPERVISIONS) & Q(

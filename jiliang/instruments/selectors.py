@@ -62,13 +62,7 @@ def instrument_list(*, user, filters: LedgerFilters, today: date):
 
 def _apply_filters(instruments, filters: LedgerFilters, today: date):
     if filters.query:
-        text = filters.query
-        instruments = instruments.filter(
-            Q(name__icontains=text)
-            | Q(management_number__icontains=text)
-            | Q(serial_number__icontains=text)
-            | Q(model__icontains=text)
-        )
+        instruments = instruments.filter(text_search(filters.query))
     exact = {
         "organisation_id": filters.organisation,
         "status": filters.status,

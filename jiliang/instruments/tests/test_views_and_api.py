@@ -53,6 +53,7 @@ def numbers(response):
         ({"mandatory": "no"}, ["G-1", "R-1"]),
         ({"department": "质检部"}, ["G-1"]),
         ({"q": "计价"}, ["S-1"]),
+        ({"q": "acs"}, ["S-1"]),  # Latin letters match in any case
         ({"sort": "-number"}, ["S-1", "R-1", "G-1"]),
         ({"due_within": "not a number", "label": "green"}, ["G-1", "S-1"]),
     ],
