@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import CharField
 from django.utils.translation import gettext as _
 
 from jiliang.core.spreadsheets import read_rows, read_sheets
@@ -54,6 +55,20 @@ RECORD_KIND_BY_TRACEABILITY = {
     Traceability.SELF_CALIBRATION: RecordKind.SELF_CALIBRATION,
 }
 DEFAULTS = {"traceability": Traceability.VERIFICATION, "purpose": "other", "status": "in_use"}
+
+
+def _text_limits() -> dict[str, int]:
+    """The longest text each imported text or choice column's model field holds."""
+    fields = {name: Instrument._meta.get_field(name) for name in INSTRUMENT_FIELDS} | {
+        name: VerificationRecord._meta.get_field(name)
+        for name in ("institution_name", "certificate_number")
+    }
+    return {
+        name: field.max_length for name, field in fields.items() if isinstance(field, CharField)
+    }
+
+
+TEXT_LIMITS = _text_limits()
 
 
 @dataclass(frozen=True)
@@ -146,11 +161,13 @@ def plan_import(
     for index, cells in enumerate(body, start=header_index + 2):
         if on_progress and index % PROGRESS_EVERY == 0:
             on_progress(int(100 * (index - header_index) / len(body)))
+        # The row's filled cells by field; a row without any is skipped.
         raw = {
-            column_field: cells[column] if column < len(cells) else ""
-            for column, column_field in columns.items()
+            column_field: cells[position]
+            for position, column_field in columns.items()
+            if position < len(cells) and cells[position]
         }
-        if not any(raw.values()):
+        if not raw:
             continue
         planned, problems = context.plan_row(index, raw)
         number = planned.instrument.get("management_number")
@@ -272,11 +289,21 @@ class _Context:
         for column_field, text in raw.items():
             column = COLUMN_BY_FIELD[column_field]
             try:
-                values[column_field] = (
-                    column.parse(text) if column_field != "catalogue_item" else text
-                )
+                value = column.parse(text) if column_field != "catalogue_item" else text
             except ValueError as error:
                 problems.append(Problem(line, column.header, text, str(error)))
+                continue
+            limit = TEXT_LIMITS.get(column_field)
+            if limit and len(value) > limit:
+                problems.append(
+                    Problem(
+                        line,
+                        column.header,
+                        text[:50],
+                        _("Longer than %(count)d characters.") % {"count": limit},
+                    )
+                )
+            values[column_field] = value
         instrument = {
             name: values[name] for name in INSTRUMENT_FIELDS if values.get(name) not in (None, "")
         }
@@ -349,21 +376,6 @@ class _Context:
                     _("Give the interval of an instrument verified or calibrated periodically."),
                 )
             )
-        for name, column in (
-            ("management_number", 64),
-            ("name", 200),
-            ("model", 200),
-            ("serial_number", 100),
-        ):
-            if len(instrument.get(name, "")) > column:
-                problems.append(
-                    Problem(
-                        line,
-                        COLUMN_BY_FIELD[name].header,
-                        instrument[name][:50],
-                        _("Longer than %(count)d characters.") % {"count": column},
-                    )
-                )
         return problems
 
     def _record(self, line, values, instrument, problems):

@@ -123,6 +123,7 @@ class Instrument(TimeStampedModel):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="instruments",
+        db_index=False,  # every index of the model starts with the organisation
     )
     management_number = models.CharField(_("management number"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
@@ -284,6 +285,7 @@ class VerificationRecord(models.Model):
         verbose_name=_("instrument"),
         on_delete=models.CASCADE,
         related_name="records",
+        db_index=False,  # the (instrument, -date) index serves lookups by instrument
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=RecordKind.choices)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +42,8 @@ CHINESE_NUMBERS = {
     "二十四": 24,
     "三十六": 36,
 }
+# Ledgers repeat the same dates and words thousands of times; errors are not cached.
+PARSED_CACHE = 8192
 DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -49,6 +52,7 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+@lru_cache(maxsize=PARSED_CACHE)
 def parse_date(text: str) -> date | None:
     """2020-05-06, 2020/5/6, 2020.5.6, 2020年5月6日, 20200506 or an Excel date serial."""
     text = normalise(text)
@@ -70,6 +74,7 @@ def parse_date(text: str) -> date | None:
         raise ValueError(_("“%(value)s” is not a day of the calendar.") % {"value": text}) from None
 
 
+@lru_cache(maxsize=PARSED_CACHE)
 def parse_interval(text: str) -> int | None:
     """Months: 12, 12个月, 12月, 1年, 一年, 半年, 两年, 24."""
     text = normalise(text).replace("个", "").replace(" ", "")
@@ -94,6 +99,7 @@ def word_parser(choices: dict[str, str], *, what: str):
     """A parser for a choice field from the usual words, matched after normalising."""
     lookup = {normalise(word).lower(): value for word, value in choices.items()}
 
+    @lru_cache(maxsize=PARSED_CACHE)
     def parse(text: str) -> str:
         key = normalise(text).lower()
         if not key:

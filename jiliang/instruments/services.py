@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jiliang.core import audit
+from jiliang.core.bulk import insert_rows
 from jiliang.core.services import model_update, require_editable, require_organisation_role
 from jiliang.core.spreadsheets import SPREADSHEET_SUFFIXES
 from jiliang.instruments import catalogue, schedule
@@ -249,9 +251,24 @@ PREVIEW_ROWS = 200
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 SCHEDULE_FIELDS = ["last_record_date", "last_conclusion", "next_due"]
 REFRESH_BATCH = 5000
-# Relations an import sets to objects it already holds: validating them would cost a query each.
-INSTRUMENT_RELATIONS = ["organisation", "catalogue_item"]
-RECORD_RELATIONS = ["instrument", "certificate", "created_by", "institution", "supersedes"]
+IMPORTED_PLAIN_FIELDS = [name for name in IMPORT_INSTRUMENT_FIELDS if name != "catalogue_item"]
+IMPORTED_FIELD_DEFAULTS = {
+    name: Instrument._meta.get_field(name).get_default() for name in IMPORTED_PLAIN_FIELDS
+}
+NEW_INSTRUMENT_COLUMNS = [
+    "organisation",
+    *IMPORTED_PLAIN_FIELDS,
+    "catalogue_item",
+    *SCHEDULE_FIELDS,
+]
+IMPORTED_RECORD_FIELDS = [
+    "date",
+    "kind",
+    "institution_name",
+    "certificate_number",
+    "conclusion",
+    "valid_until",
+]
 
 
 @transaction.atomic
@@ -410,47 +427,66 @@ def _remembered_mapping(organisation) -> dict:
 
 
 def _write_plan(actor, organisation, plan) -> None:
-    """Bulk writes: new instruments get their schedule before they are inserted, existing ones
-    are refreshed afterwards from all their records."""
-    existing = Instrument.objects.in_bulk([row.existing_id for row in plan.rows if row.existing_id])
-    created, updated, records, refresh = [], [], [], set()
-    for row in plan.rows:
-        if row.action == "create":
-            instrument = Instrument(organisation=organisation, **row.instrument)
-            created.append(instrument)
-        else:
-            instrument = existing[row.existing_id]
-            for name, value in row.instrument.items():
-                setattr(instrument, name, value)
-            if row.action == "update":
-                updated.append(instrument)
-                refresh.add(instrument.pk)
-        if row.action != "unchanged":
-            _validate(row.row, instrument, exclude=INSTRUMENT_RELATIONS)
-        row_records = []
-        if row.adds_record:
-            record = VerificationRecord(instrument=instrument, created_by=actor, **row.record)
-            _validate(row.row, record, exclude=RECORD_RELATIONS)
-            row_records.append(record)
-            if row.existing_id:
-                refresh.add(row.existing_id)
-        if row.action == "create":
-            apply_schedule(instrument, row_records)
-        records += row_records
-    Instrument.objects.bulk_create(created, batch_size=2000)
-    Instrument.objects.bulk_update(updated, fields=IMPORT_INSTRUMENT_FIELDS, batch_size=2000)
-    VerificationRecord.objects.bulk_create(records, batch_size=2000)
-    instruments_refresh_schedules(refresh)
+    """New instruments and the records go in as rows of values (a ledger may hold a hundred
+    thousand: model instances would cost most of the time); existing instruments are updated,
+    then their schedules refreshed from all their records. The plan has checked every value."""
+    insert_rows(
+        Instrument,
+        NEW_INSTRUMENT_COLUMNS,
+        (_new_instrument_values(organisation, row) for row in plan.rows if row.action == "create"),
+    )
+    _update_instruments([row for row in plan.rows if row.action == "update"])
+    ids = dict(
+        Instrument.objects.filter(organisation=organisation).values_list("management_number", "pk")
+    )
+    insert_rows(
+        VerificationRecord,
+        ["instrument", *IMPORTED_RECORD_FIELDS, "created_by"],
+        (
+            (
+                row.existing_id or ids[row.instrument["management_number"]],
+                *(row.record[name] for name in IMPORTED_RECORD_FIELDS),
+                actor.pk,
+            )
+            for row in plan.rows
+            if row.adds_record
+        ),
+    )
+    instruments_refresh_schedules(
+        {
+            row.existing_id
+            for row in plan.rows
+            if row.existing_id and (row.action == "update" or row.adds_record)
+        }
+    )
 
 
-def _validate(line: int, instance, *, exclude) -> None:
-    try:
-        instance.clean_fields(exclude=exclude)
-        instance.clean()
-    except ValidationError as error:
-        raise ValidationError(
-            _("Row %(row)d: %(error)s") % {"row": line, "error": " ".join(error.messages)}
-        ) from None
+def _new_instrument_values(organisation, row) -> tuple:
+    values = row.instrument
+    item = values["catalogue_item"]
+    record = SimpleNamespace(**row.record) if row.adds_record else None
+    # next_due reads an instrument's and its records' attributes; the row has not been saved.
+    unsaved = SimpleNamespace(
+        **values, mandatory_form=schedule.mandatory_form(item, values["purpose"])
+    )
+    return (
+        organisation.pk,
+        *(values.get(name, IMPORTED_FIELD_DEFAULTS[name]) for name in IMPORTED_PLAIN_FIELDS),
+        item.pk if item else None,
+        record.date if record else None,
+        record.conclusion if record else "",
+        schedule.next_due(unsaved, [record] if record else []),
+    )
+
+
+def _update_instruments(rows) -> None:
+    existing = Instrument.objects.in_bulk([row.existing_id for row in rows])
+    for row in rows:
+        for name, value in row.instrument.items():
+            setattr(existing[row.existing_id], name, value)
+    Instrument.objects.bulk_update(
+        existing.values(), fields=IMPORT_INSTRUMENT_FIELDS, batch_size=2000
+    )
 
 
 def apply_schedule(instrument: Instrument, current_records: list) -> None:

@@ -382,3 +382,82 @@ def test_the_command_prints_a_report_and_fails_on_a_rejected_file(world, tmp_pat
     exported = tmp_path / "out.xlsx"
     call_command("ledger", "export", "--org", world.enterprise.uscc, str(exported))
     assert exported.read_bytes()[:2] == b"PK"
+
+
+def test_text_longer_than_its_field_is_a_problem_of_its_cell(world):
+    long_department = [
+        1,
+        "HX-001",
+        "游标卡尺",
+        "",
+        "",
+        "部" * 101,
+        "其他",
+        "12",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    plan = plan_import(
+        organisation=world.enterprise, content=messy_ledger(long_department), filename="a.xlsx"
+    )
+    [problem] = plan.problems
+    assert (problem.row, problem.column) == (5, "使用部门")
+    assert problem.message == "Longer than 100 characters."
+
+
+def test_a_committed_row_reads_back_as_planned(world, scale_item):
+    """The writer bypasses model instances: every imported field must land in its column."""
+    row = [
+        [
+            1,
+            "HX-001",
+            "电子计价秤 ACS-30",
+            "ACS-30",
+            "SN-1",
+            "食堂",
+            "贸易结算",
+            "1年",
+            "2026/3/15",
+            "JD-1",
+            "准用",
+            "2027年3月14日",
+            "维修",
+        ],
+    ]
+    plan = plan_import(organisation=world.enterprise, content=messy_ledger(*row), filename="a.xlsx")
+    services.ledger_import_apply(
+        actor=world.users["same_enterprise"], organisation=world.enterprise, plan=plan
+    )
+    scale = Instrument.objects.get()
+    assert (scale.organisation, scale.catalogue_item) == (world.enterprise, scale_item)
+    assert (scale.name, scale.model, scale.serial_number, scale.department) == (
+        "电子计价秤 ACS-30",
+        "ACS-30",
+        "SN-1",
+        "食堂",
+    )
+    assert (scale.purpose, scale.interval_months, scale.status) == ("trade", 12, "repair")
+    assert (scale.last_record_date, scale.last_conclusion, scale.next_due) == (
+        date(2026, 3, 15),
+        "restricted",
+        date(2027, 3, 14),
+    )
+    assert scale.created is not None
+    assert scale.created == scale.updated
+    assert (scale.notes, scale.location, scale.commissioning_date) == ("", "", None)
+    record = VerificationRecord.objects.get()
+    assert (record.instrument, record.created_by) == (scale, world.users["same_enterprise"])
+    assert (record.certificate_number, record.valid_until, record.kind) == (
+        "JD-1",
+        date(2027, 3, 14),
+        "verification",
+    )
+    assert (record.as_found, record.notes, record.institution, record.certificate.name) == (
+        "",
+        "",
+        None,
+        "",
+    )
