@@ -253,6 +253,12 @@ def instrument_summary(request, organisation: Id | None = None):
     )
 
 
+@router.get("/instruments/departments", response=list[str])
+def instrument_departments(request):
+    """The departments named in the ledgers you see, in order."""
+    return selectors.department_names(user=request.user)
+
+
 @router.get("/instruments/regions", response=list[RegionCountOut])
 def instrument_region_counts(request):
     """For regulators: counts per region of their subtree, never another organisation's rows."""

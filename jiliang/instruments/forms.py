@@ -11,6 +11,7 @@ from jiliang.orgs.models import Organisation
 
 ANY = [("", _("Any"))]
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+DEPARTMENT_LIST = "department-names"  # the id of the ledger page's <datalist>
 
 
 def _sort_choices():
@@ -52,7 +53,14 @@ class LedgerFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     mandatory = forms.ChoiceField(label=_("Mandatory verification"), required=False, choices=YES_NO)
-    department = forms.ChoiceField(label=_("Department"), required=False)
+    # Free text with the known departments offered by a datalist the page loads afterwards:
+    # listing them takes longer than the rest of the page on a large ledger.
+    department = forms.CharField(
+        label=_("Department"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": DEPARTMENT_LIST, "autocomplete": "off"}),
+    )
     abc_class = forms.ChoiceField(
         label=_("ABC class"), required=False, choices=ANY + AbcClass.choices
     )
@@ -61,10 +69,9 @@ class LedgerFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=_sort_choices)
 
-    def __init__(self, *args, organisations, departments, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = ANY + [(o.pk, o.name) for o in organisations]
-        self.fields["department"].choices = ANY + [(d, d) for d in departments]
         if len(organisations) < 2:
             del self.fields["organisation"]
 
@@ -181,7 +188,12 @@ class BulkActionForm(forms.Form):
         ("reinstate", _("Put back in use")),
     ]
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
-    department = forms.CharField(label=_("Department"), required=False, max_length=100)
+    department = forms.CharField(
+        label=_("Department"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": DEPARTMENT_LIST, "autocomplete": "off"}),
+    )
     instruments = forms.ModelMultipleChoiceField(
         label=_("Instruments"), queryset=Instrument.objects.none()
     )

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from jiliang.core.forms import ConfirmForm, add_service_errors
+from jiliang.core.pagination import UncountedPaginator
 from jiliang.core.responses import file_response, xlsx_response
 from jiliang.core.roles import DashboardRole
 from jiliang.core.selectors import request_role
@@ -43,13 +44,13 @@ def ledger_filter_form(request):
     return LedgerFilterForm(
         request.GET,
         organisations=list(selectors.ledger_organisations(user=request.user)),
-        departments=selectors.department_names(user=request.user),
     )
 
 
 class LedgerListView(ScopedListView):
     model = Instrument
     paginate_by = 50
+    paginator_class = UncountedPaginator  # the total comes from InstrumentCountView
     template_name = "instruments/instrument_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -73,6 +74,31 @@ class LedgerListView(ScopedListView):
             can_add=selectors.editable_ledger_organisations(user=self.request.user).exists(),
             today=timezone.localdate(),
             **kwargs,
+        )
+
+
+class InstrumentCountView(LoginRequiredMixin, TemplateView):
+    """How many instruments the ledger list's filters select, loaded after the list."""
+
+    template_name = "instruments/_instrument_count.html"
+
+    def get_context_data(self, **kwargs):
+        instruments = selectors.instrument_list(
+            user=self.request.user,
+            filters=ledger_filter_form(self.request).filters(),
+            today=timezone.localdate(),
+        )
+        return super().get_context_data(count=instruments.count(), **kwargs)
+
+
+class DepartmentOptionsView(LoginRequiredMixin, TemplateView):
+    """The departments of the visible ledger as <option>s for the list page's datalist."""
+
+    template_name = "instruments/_department_options.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            departments=selectors.department_names(user=self.request.user), **kwargs
         )
 
 

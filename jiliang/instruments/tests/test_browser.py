@@ -43,6 +43,9 @@ def test_an_overdue_gauge_is_found_verified_and_labelled(live_server, page, resu
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("停用")
+    # Loaded once the rows are shown: the count and the departments the filter box offers.
+    expect(page.locator("#instrument-count")).to_have_text("1 台计量器具")
+    expect(page.locator("#department-names option[value='动力科']")).to_have_count(1)
     page.screenshot(path=results_dir / "ledger-overdue.png", full_page=True)
 
     page.get_by_role("link", name="YL-0007").click()
@@ -85,3 +88,4 @@ def test_an_excel_ledger_is_checked_then_imported(live_server, page, results_dir
     expect(page.get_by_text("已导入", exact=True)).to_be_visible()
     page.get_by_role("link", name="打开台账").click()
     expect(page.locator("tbody tr")).to_have_count(3)
+    expect(page.locator("#instrument-count")).to_have_text("3 台计量器具")

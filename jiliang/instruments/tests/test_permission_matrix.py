@@ -139,6 +139,25 @@ CASES = [
         {**ANONYMOUS_HTML, **SIGNED_IN},
     ),
     MatrixCase(
+        "ledger-count",
+        "get",
+        lambda w: reverse("instruments:instrument_count"),
+        {**ANONYMOUS_HTML, **SIGNED_IN},
+    ),
+    MatrixCase(
+        "department-options",
+        "get",
+        lambda w: reverse("instruments:department_options"),
+        {**ANONYMOUS_HTML, **SIGNED_IN},
+    ),
+    MatrixCase(
+        "api-departments",
+        "get",
+        lambda w: "/api/v1/instruments/departments",
+        {**ANONYMOUS_API, **SIGNED_IN},
+        api=True,
+    ),
+    MatrixCase(
         "region-summary",
         "get",
         lambda w: reverse("instruments:region_summary"),

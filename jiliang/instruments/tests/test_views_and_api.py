@@ -1,7 +1,9 @@
 """The ledger pages and endpoints as users drive them, bad input included."""
 
 import json
+import re
 from datetime import date, timedelta
+from unittest.mock import patch
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from jiliang.instruments.models import Instrument, VerificationRecord
 from jiliang.instruments.tests.conftest import add_instrument, add_record
+from jiliang.instruments.views import LedgerListView
 
 PDF = b"%PDF-1.7\n%test\n"
 
@@ -75,6 +78,43 @@ def test_list_query_count_does_not_grow_with_rows(world, ledger):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_department_list_offers_only_visible_departments(world, ledger):
+    add_instrument(
+        world,
+        actor="other_enterprise",
+        organisation=world.organisations["other_enterprise"],
+        department="别家车间",
+    )
+    page = world.client_for("same_enterprise").get(reverse("instruments:instrument_list"))
+    assert b'list="department-names"' in page.content
+    options = world.client_for("same_enterprise").get(reverse("instruments:department_options"))
+    assert re.findall(r'<option value="([^"]*)">', options.content.decode()) == ["动力科", "质检部"]
+    api = world.client_for("same_enterprise").get("/api/v1/instruments/departments")
+    assert api.json() == ["动力科", "质检部"]
+
+
+def test_the_list_pages_without_counting_and_the_count_follows(world, ledger, settings):
+    for index in range(3):
+        add_instrument(world, management_number=f"X-{index}", name="千分尺")
+    client = world.client_for("same_enterprise")
+    url = reverse("instruments:instrument_list")
+    with patch.object(LedgerListView, "paginate_by", 2):
+        first = client.get(url, {"sort": "number"})
+        last = client.get(url, {"sort": "number", "page": 3})
+        beyond = client.get(url, {"sort": "number", "page": 4})
+    assert numbers(first) == ["G-1", "R-1"]
+    assert first.context["page_obj"].has_next()
+    assert numbers(last) == ["X-1", "X-2"]
+    assert not last.context["page_obj"].has_next()
+    assert last.context["page_obj"].start_index() == 5
+    assert beyond.status_code == 404
+    assert client.get(url, {"page": "x"}).status_code == 404
+    count_url = reverse("instruments:instrument_count")
+    assert "6" in client.get(count_url).content.decode()
+    assert "1" in client.get(count_url, {"department": "动力科"}).content.decode()
+    assert client.get(url, {"page": "99999999999999999999"}).status_code == 404
 
 
 def test_regulators_are_sent_to_counts_and_see_no_rows(world, ledger):
