@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jiliang.core",
     "jiliang.orgs",
     "jiliang.instruments",
+    "jiliang.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -232,6 +233,8 @@ NINJA_PAGINATION_CLASS = "jiliang.core.api.Pagination"
 # JILIANG_EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and the rest in one go.
 globals().update(email_settings(os.environ.get("JILIANG_EMAIL_URL", "")))
 DEFAULT_FROM_EMAIL = os.environ.get("JILIANG_DEFAULT_FROM_EMAIL", "jiliang@localhost")
+# Links in e-mails and calendar feeds point here.
+JILIANG_SITE_URL = os.environ.get("JILIANG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

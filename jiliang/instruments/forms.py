@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,24 @@ def _sort_choices():
             (f"-{key}", _("%(field)s, descending") % {"field": labels[key]}),
         ]
     return choices
+
+
+class InstrumentIdsField(forms.Field):
+    """Instrument ids repeated in the query string (?id=1&id=2), kept as hidden inputs."""
+
+    widget = forms.MultipleHiddenInput
+    limit = 500
+
+    def to_python(self, value):
+        try:
+            ids = tuple(dict.fromkeys(int(item) for item in value or ()))
+        except (TypeError, ValueError):
+            raise ValidationError(_("Instrument ids are whole numbers.")) from None
+        if len(ids) > self.limit or any(not 0 < pk < 2**31 for pk in ids):
+            raise ValidationError(
+                _("Give at most %(count)d instrument ids.") % {"count": self.limit}
+            )
+        return ids
 
 
 class LedgerFilterForm(forms.Form):
@@ -68,6 +87,7 @@ class LedgerFilterForm(forms.Form):
         label=_("Catalogue item"), required=False, queryset=CatalogueItem.objects.all()
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=_sort_choices)
+    id = InstrumentIdsField(required=False)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +112,7 @@ class LedgerFilterForm(forms.Form):
             department=data.get("department", ""),
             abc_class=data.get("abc_class", ""),
             catalogue_item=item.pk if item else None,
+            ids=data.get("id") or (),
             sort=data.get("sort") or "number",
         )
 

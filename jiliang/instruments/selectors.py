@@ -44,6 +44,7 @@ class LedgerFilters:
     department: str = ""
     abc_class: str = ""
     catalogue_item: int | None = None
+    ids: tuple[int, ...] = ()  # exactly these instruments, as a reminder's link names them
     sort: str = DEFAULT_SORT
 
 
@@ -63,6 +64,8 @@ def instrument_list(*, user, filters: LedgerFilters, today: date):
 def _apply_filters(instruments, filters: LedgerFilters, today: date):
     if filters.query:
         instruments = instruments.filter(text_search(filters.query))
+    if filters.ids:
+        instruments = instruments.filter(pk__in=filters.ids)
     exact = {
         "organisation_id": filters.organisation,
         "status": filters.status,

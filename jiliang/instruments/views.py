@@ -60,8 +60,9 @@ class LedgerListView(ScopedListView):
 
     def get_queryset(self):
         self.filter_form = ledger_filter_form(self.request)
+        self.filters = self.filter_form.filters()
         return selectors.instrument_list(
-            user=self.request.user, filters=self.filter_form.filters(), today=timezone.localdate()
+            user=self.request.user, filters=self.filters, today=timezone.localdate()
         )
 
     def get_context_data(self, **kwargs):
@@ -69,6 +70,7 @@ class LedgerListView(ScopedListView):
         query.pop("page", None)
         return super().get_context_data(
             filter_form=self.filter_form,
+            filters=self.filters,
             query_string=query.urlencode(),
             bulk_form=BulkActionForm(prefix="bulk", visible_instruments=Instrument.objects.none()),
             can_add=selectors.editable_ledger_organisations(user=self.request.user).exists(),

@@ -59,9 +59,13 @@ def numbers(response):
         ({"q": "acs"}, ["S-1"]),  # Latin letters match in any case
         ({"sort": "-number"}, ["S-1", "R-1", "G-1"]),
         ({"due_within": "not a number", "label": "green"}, ["G-1", "S-1"]),
+        ({"id": "__ids__"}, ["R-1", "S-1"]),  # a reminder's link
+        ({"id": ["1", "x"], "label": "green"}, ["G-1", "S-1"]),  # bad ids are ignored
     ],
 )
 def test_ledger_filters(world, ledger, query, expected):
+    if query.get("id") == "__ids__":
+        query = {"id": [ledger["overdue"].pk, ledger["scale"].pk]}
     response = world.client_for("same_enterprise").get(
         reverse("instruments:instrument_list"), query
     )

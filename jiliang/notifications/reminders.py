@@ -1,0 +1,321 @@
+"""The daily due-date reminders: exactly once, caught up after missed days.
+
+A run has two steps, each safe to interrupt and to run twice or in two workers at once:
+
+1. ``queue_reminders`` selects, per reminder rule, the instruments whose due date puts one of
+   its reminder days in the window since the last finished run, and writes one ``Reminder`` row
+   per (instrument, due date, offset, recipient). The unique key makes a second insert of the
+   same reminder a no-op.
+2. ``digest_reminders`` claims the pending rows of a batch of recipients with one conditional
+   UPDATE (a row is claimed by one worker only), and in the same transaction writes one digest
+   per recipient: an inbox message and an e-mail in the outbox, as each recipient chose. A crash
+   rolls the claim back; the next run digests the rows.
+
+E-mail leaves through ``services.send_queued_emails``, which never sends a message twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
+
+from jiliang.instruments.choices import InstrumentStatus
+from jiliang.instruments.models import Instrument
+from jiliang.notifications import services
+from jiliang.notifications.models import (
+    DepartmentContact,
+    NotificationPreference,
+    Reminder,
+    ReminderPolicy,
+    ReminderProblem,
+    ReminderRun,
+)
+from jiliang.orgs.models import Membership
+
+# Suspended, sealed, retired and sent-away instruments are not reminded.
+REMINDED_STATUSES = [InstrumentStatus.IN_USE, InstrumentStatus.REPAIR]
+MANAGER_ROLES = ["admin", "staff"]
+CATCH_UP_DAYS = 31  # missed days caught up at most
+OVERDUE_WEEKS = 104  # weekly reminders stop two years after the due date
+CHUNK = 5000
+DIGEST_BATCH = 500
+LINKED_INSTRUMENTS = 200  # a digest's ledger link names at most this many instruments
+
+
+@dataclass(frozen=True)
+class Rule:
+    offsets: tuple[int, ...]
+    weekly_when_overdue: bool
+    to_custodian: bool
+    to_department_contacts: bool
+    to_managers: bool
+
+
+DEFAULT_RULE = Rule(*ReminderPolicy.default_for(None).rule())
+
+
+def run(today: date) -> ReminderRun:
+    """The daily job for ``today``: queue, then digest, every reminder due since the last run."""
+    reminder_run = ReminderRun.objects.create(date=today)
+    start = window_start(today)
+    counts = Counter(window_days=(today - start).days + 1)
+    queue_reminders(reminder_run, start, today, counts)
+    digest_reminders(reminder_run, today, counts)
+    reminder_run.finished = timezone.now()
+    reminder_run.counts = dict(counts)
+    reminder_run.save(update_fields=["finished", "counts"])
+    return reminder_run
+
+
+def window_start(today: date) -> date:
+    """The first day not yet covered by a finished run (at most CATCH_UP_DAYS back)."""
+    last = (
+        ReminderRun.objects.filter(finished__isnull=False, date__lt=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    earliest = today - timedelta(days=CATCH_UP_DAYS - 1)
+    return max(last + timedelta(days=1), earliest) if last else today
+
+
+def due_dates(rule: Rule, start: date, today: date) -> dict[date, int]:
+    """{due date: offset} of the reminders whose day falls in [start, today]; an instrument
+    reached by several is reminded once, with the latest (a reminder day is due − offset)."""
+    dates = {}
+    day = start
+    while day <= today:
+        for offset in rule.offsets:
+            dates[day + timedelta(days=offset)] = offset
+        if rule.weekly_when_overdue:
+            for week in range(1, OVERDUE_WEEKS + 1):
+                dates[day - timedelta(days=7 * week)] = -7 * week
+        day += timedelta(days=1)
+    return dates
+
+
+def rule_groups() -> list[tuple[Rule, Q]]:
+    """Each reminder rule in use with the condition on instruments' organisations it covers."""
+    custom = defaultdict(list)
+    for policy in ReminderPolicy.objects.all():
+        rule = Rule(*policy.rule())
+        if rule != DEFAULT_RULE:
+            custom[rule].append(policy.organisation_id)
+    others = [pk for ids in custom.values() for pk in ids]
+    groups = [(DEFAULT_RULE, ~Q(organisation_id__in=others))]
+    return groups + [(rule, Q(organisation_id__in=ids)) for rule, ids in custom.items()]
+
+
+def queue_reminders(reminder_run, start: date, today: date, counts: Counter) -> None:
+    muted = set(
+        NotificationPreference.objects.filter(mute_reminders=True).values_list("user_id", flat=True)
+    )
+    for rule, organisations in rule_groups():
+        offsets = due_dates(rule, start, today)
+        if not offsets:
+            continue
+        rows = (
+            Instrument.objects.filter(organisations, next_due__in=list(offsets))
+            .filter(status__in=REMINDED_STATUSES)
+            .order_by("organisation_id")
+            .values_list(
+                "pk",
+                "organisation_id",
+                "management_number",
+                "name",
+                "department",
+                "custodian",
+                "next_due",
+            )
+            .iterator(chunk_size=CHUNK)
+        )
+        for chunk in _chunks(rows, CHUNK):
+            _queue_chunk(reminder_run, rule, chunk, offsets, muted, counts)
+
+
+def _chunks(rows: Iterable, size: int):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _queue_chunk(reminder_run, rule, chunk, offsets, muted, counts) -> None:
+    recipients = Recipients({row[1] for row in chunk})
+    reminders, problems = [], []
+    for pk, organisation_id, number, name, department, custodian, due in chunk:
+        users = recipients.of(rule, organisation_id, department, custodian) - muted
+        counts["instruments"] += 1
+        if not users:
+            problems.append(
+                ReminderProblem(
+                    run=reminder_run,
+                    organisation_id=organisation_id,
+                    kind=ReminderProblem.Kind.NO_RECIPIENT,
+                    detail=f"{number} {name}"[:300],
+                )
+            )
+            continue
+        reminders += [
+            Reminder(
+                organisation_id=organisation_id,
+                instrument_id=pk,
+                due_date=due,
+                offset=offsets[due],
+                recipient_id=user,
+            )
+            for user in users
+        ]
+    Reminder.objects.bulk_create(reminders, batch_size=2000, ignore_conflicts=True)
+    ReminderProblem.objects.bulk_create(problems, batch_size=2000)
+    counts["reminders"] += len(reminders)
+    counts["problems"] += len(problems)
+
+
+class Recipients:
+    """Who is reminded of the instruments of some organisations, loaded in three queries."""
+
+    def __init__(self, organisation_ids: set[int]):
+        members = Membership.objects.filter(
+            organisation_id__in=organisation_ids, user__is_active=True
+        ).values_list(
+            "organisation_id",
+            "user_id",
+            "role",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+        )
+        self.managers = defaultdict(set)
+        self.by_name = {}
+        for organisation_id, user_id, role, username, first, last in members:
+            if role in MANAGER_ROLES:
+                self.managers[organisation_id].add(user_id)
+            for name in {username, f"{last}{first}", f"{first}{last}", f"{first} {last}"}:
+                if name.strip():
+                    self.by_name[(organisation_id, name.strip())] = user_id
+        self.contacts = defaultdict(set)
+        for organisation_id, department, user_id in DepartmentContact.objects.filter(
+            organisation_id__in=organisation_ids, user__is_active=True
+        ).values_list("organisation_id", "department", "user_id"):
+            self.contacts[(organisation_id, department)].add(user_id)
+
+    def of(self, rule: Rule, organisation_id, department, custodian) -> set[int]:
+        users = set()
+        if rule.to_custodian and custodian:
+            custodian_id = self.by_name.get((organisation_id, custodian.strip()))
+            if custodian_id:
+                users.add(custodian_id)
+        if rule.to_department_contacts and department:
+            users |= self.contacts[(organisation_id, department)]
+        if rule.to_managers:
+            users |= self.managers[organisation_id]
+        return users
+
+
+def digest_reminders(reminder_run, today: date, counts: Counter) -> None:
+    """One digest per recipient of every pending reminder, whichever run queued it."""
+    while True:
+        batch = list(
+            Reminder.objects.filter(status=Reminder.Status.PENDING)
+            .order_by()
+            .values_list("recipient_id", flat=True)
+            .distinct()[:DIGEST_BATCH]
+        )
+        if not batch:
+            return
+        _digest_batch(reminder_run, batch, today, counts)
+
+
+@transaction.atomic
+def _digest_batch(reminder_run, recipient_ids, today, counts) -> None:
+    claim = uuid.uuid4()
+    # The conditional UPDATE is the claim: a row another worker took is no longer pending.
+    Reminder.objects.filter(recipient_id__in=recipient_ids, status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.CLAIMED, claim=claim
+    )
+    claimed = Reminder.objects.filter(claim=claim, status=Reminder.Status.CLAIMED)
+    stale = claimed.filter(
+        ~Q(instrument__next_due=F("due_date")) | ~Q(instrument__status__in=REMINDED_STATUSES)
+    )
+    counts["stale"] += stale.update(
+        status=Reminder.Status.SKIPPED,
+        skip_reason=_("The due date or the status changed before the digest."),
+    )
+    by_recipient = defaultdict(list)
+    for row in claimed.order_by("due_date", "instrument__management_number").values(
+        "recipient_id",
+        "organisation_id",
+        "offset",
+        "instrument_id",
+        "instrument__management_number",
+        "instrument__name",
+        "instrument__department",
+        "due_date",
+    ):
+        by_recipient[row["recipient_id"]].append(row)
+    users = get_user_model().objects.in_bulk(list(by_recipient))
+    digests = [
+        _digest(users[user_id], rows, today)
+        for user_id, rows in by_recipient.items()
+        if user_id in users
+    ]
+    outcome = services.deliver_many(digests, problem_run=reminder_run)
+    claimed.update(status=Reminder.Status.QUEUED)
+    counts["digests"] += len(digests)
+    counts["notifications"] += outcome["notifications"]
+    counts["emails"] += outcome["emails"]
+    counts["problems"] += outcome["problems"]
+
+
+def _digest(user, rows, today) -> services.Message:
+    with override(settings.LANGUAGE_CODE):
+        count = len(rows)
+        title = ngettext(
+            "Verification due: %(count)d instrument",
+            "Verification due: %(count)d instruments",
+            count,
+        ) % {"count": count}
+        lines = [_reminder_line(row, today) for row in rows]
+    ids = "&".join(f"id={row['instrument_id']}" for row in rows[:LINKED_INSTRUMENTS])
+    return services.Message(
+        recipient=user,
+        organisation_id=rows[0]["organisation_id"],
+        kind="reminder",
+        title=title,
+        lines=lines,
+        url=f"{reverse('instruments:instrument_list')}?{ids}",
+    )
+
+
+def _reminder_line(row, today) -> str:
+    days = (row["due_date"] - today).days
+    if days > 0:
+        when = ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
+    elif days == 0:
+        when = _("due today")
+    else:
+        when = ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {
+            "days": -days
+        }
+    department = f" · {row['instrument__department']}" if row["instrument__department"] else ""
+    return (
+        f"{row['instrument__management_number']} {row['instrument__name']}{department} — "
+        f"{row['due_date'].isoformat()} ({when})"
+    )
