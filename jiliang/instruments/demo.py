@@ -249,14 +249,14 @@ HUACHUANG = Ledger(
 def load(admin) -> None:
     load_fixture(CatalogueItem)  # the reference rows, even in a database emptied by tests
     catalogue = list(CatalogueItem.objects.all())
-    institute = _organisation("institute")
+    institute = demo_organisation("institute")
     for ledger in (HENGXIN, HUACHUANG):
-        organisation = _organisation(ledger.organisation)
+        organisation = demo_organisation(ledger.organisation)
         if not Instrument.objects.filter(organisation=organisation).exists():
             _Loader(admin, ledger, organisation, institute).load(catalogue)
 
 
-def _organisation(key: str) -> Organisation:
+def demo_organisation(key: str) -> Organisation:
     _kind, _name, region_code, prefix, *_rest = orgs_demo.ORGANISATIONS[key]
     serial = list(orgs_demo.ORGANISATIONS).index(key) + 1
     return Organisation.objects.get(uscc=orgs_demo.demo_uscc(prefix, region_code, serial))

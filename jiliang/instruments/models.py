@@ -217,6 +217,12 @@ class Instrument(TimeStampedModel):
             models.Index(fields=["organisation", "department"]),
             models.Index(fields=["organisation", "name"]),
             models.Index(fields=["organisation", "serial_number"]),
+            # The daily reminders look up due dates across all organisations.
+            models.Index(
+                fields=["next_due"],
+                condition=Q(status__in=["in_use", "repair"]),
+                name="instrument_reminded_due_idx",
+            ),
         ]
 
     def __str__(self):

@@ -103,7 +103,7 @@ def load(admin) -> None:
         key: _organisation(admin, key, serial) for serial, key in enumerate(ORGANISATIONS, 1)
     }
     for username, full_name, organisation_key, role in USERS:
-        user = _user(admin, username, full_name)
+        user = demo_user(admin, username, full_name)
         organisation = organisations[organisation_key]
         if not Membership.objects.filter(user=user, organisation=organisation).exists():
             services.membership_add(actor=admin, organisation=organisation, user=user, role=role)
@@ -130,7 +130,7 @@ def _organisation(admin, key: str, serial: int) -> Organisation:
     )
 
 
-def _user(admin, username: str, full_name: str):
+def demo_user(admin, username: str, full_name: str):
     existing = get_user_model().objects.filter(username=username).first()
     return existing or user_create(
         actor=admin,
