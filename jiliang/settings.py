@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiliang.core.context_processors.navigation",
+                "jiliang.notifications.context_processors.notifications",
             ],
         },
     },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("jiliang.accounts.urls")),
     path("", include("jiliang.orgs.urls")),
     path("instruments/", include("jiliang.instruments.urls")),
+    path("notifications/", include("jiliang.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -69,6 +69,8 @@ def _event(instrument, stamp: datetime) -> list[str]:
 
 
 def _escape(text: str) -> str:
+    """TEXT values (RFC 5545 §3.3.11); any line break becomes \\n."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

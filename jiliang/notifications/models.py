@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiliang.core.scoping import OrganisationScopedQuerySet, ScopedQuerySet
+from jiliang.core.scoping import OrganisationScopedQuerySet, ScopedQuerySet, scope_for
 
 DEFAULT_OFFSETS = [30, 15, 7, 0]
 MAX_OFFSET = 365
@@ -19,7 +19,12 @@ MAX_OFFSETS = 8
 
 
 class OwnRowsQuerySet(ScopedQuerySet):
-    """Rows that belong to one user: only they see and change them."""
+    """Rows that belong to one user: only they see and change them, platform administrators
+    included (an inbox or a calendar is nobody else's)."""
+
+    def _restrict(self, user, condition):
+        scope = scope_for(user)
+        return self.filter(condition(scope)) if scope else self.none()
 
     def visible_condition(self, scope):
         return Q(**{self.model.owner_field: scope.user_id})
@@ -173,7 +178,6 @@ class Email(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    claim = models.UUIDField(null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -189,6 +193,9 @@ class Email(models.Model):
                 fields=["next_attempt"],
                 condition=Q(status="queued"),
                 name="email_to_send",
+            ),
+            models.Index(
+                fields=["claimed_at"], condition=Q(status="sending"), name="email_sending"
             ),
             models.Index(fields=["organisation", "status"]),
         ]
@@ -229,7 +236,7 @@ class ReminderPolicy(models.Model):
         related_name="reminder_policy",
     )
     offsets = models.JSONField(
-        _("days before the due date"), default=list, validators=[validate_offsets]
+        _("days before the due date"), default=list, blank=True, validators=[validate_offsets]
     )
     weekly_when_overdue = models.BooleanField(_("weekly while overdue"), default=True)
     to_custodian = models.BooleanField(_("the instrument's custodian"), default=True)

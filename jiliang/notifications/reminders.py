@@ -12,6 +12,12 @@ A run has two steps, each safe to interrupt and to run twice or in two workers a
    rolls the claim back; the next run digests the rows.
 
 E-mail leaves through ``services.send_queued_emails``, which never sends a message twice.
+
+``ReminderRun.counts``: ``window_days`` covered; ``instruments`` reaching a reminder day;
+``reminder_keys`` offered to the outbox, including keys already there (a second run offers the
+same keys and writes nothing); ``reminded``, the outbox rows this run put in digests, and
+``stale``, the ones it skipped because the instrument changed; ``digests``, ``notifications``,
+``emails`` and ``problems`` this run wrote.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -42,7 +49,7 @@ from jiliang.notifications.models import (
     ReminderProblem,
     ReminderRun,
 )
-from jiliang.orgs.models import Membership
+from jiliang.orgs.models import Membership, Organisation
 
 # Suspended, sealed, retired and sent-away instruments are not reminded.
 REMINDED_STATUSES = [InstrumentStatus.IN_USE, InstrumentStatus.REPAIR]
@@ -52,6 +59,16 @@ OVERDUE_WEEKS = 104  # weekly reminders stop two years after the due date
 CHUNK = 5000
 DIGEST_BATCH = 500
 LINKED_INSTRUMENTS = 200  # a digest's ledger link names at most this many instruments
+COUNTS = [
+    "instruments",
+    "reminder_keys",
+    "reminded",
+    "stale",
+    "digests",
+    "notifications",
+    "emails",
+    "problems",
+]
 
 
 @dataclass(frozen=True)
@@ -68,11 +85,12 @@ DEFAULT_RULE = Rule(*ReminderPolicy.default_for(None).rule())
 
 def run(today: date) -> ReminderRun:
     """The daily job for ``today``: queue, then digest, every reminder due since the last run."""
-    reminder_run = ReminderRun.objects.create(date=today)
-    start = window_start(today)
-    counts = Counter(window_days=(today - start).days + 1)
-    queue_reminders(reminder_run, start, today, counts)
-    digest_reminders(reminder_run, today, counts)
+    with override(settings.LANGUAGE_CODE):  # what it writes is read in the site's language
+        reminder_run = ReminderRun.objects.create(date=today)
+        start = window_start(today)
+        counts = Counter(dict.fromkeys(COUNTS, 0), window_days=(today - start).days + 1)
+        queue_reminders(reminder_run, start, today, counts)
+        digest_reminders(reminder_run, today, counts)
     reminder_run.finished = timezone.now()
     reminder_run.counts = dict(counts)
     reminder_run.save(update_fields=["finished", "counts"])
@@ -80,15 +98,17 @@ def run(today: date) -> ReminderRun:
 
 
 def window_start(today: date) -> date:
-    """The first day not yet covered by a finished run (at most CATCH_UP_DAYS back)."""
+    """The first day not covered by a finished run (at most CATCH_UP_DAYS back); a first run
+    covers today only."""
     last = (
         ReminderRun.objects.filter(finished__isnull=False, date__lt=today)
         .order_by("-date")
         .values_list("date", flat=True)
         .first()
     )
-    earliest = today - timedelta(days=CATCH_UP_DAYS - 1)
-    return max(last + timedelta(days=1), earliest) if last else today
+    if last is None:
+        return today
+    return max(last + timedelta(days=1), today - timedelta(days=CATCH_UP_DAYS - 1))
 
 
 def due_dates(rule: Rule, start: date, today: date) -> dict[date, int]:
@@ -129,7 +149,8 @@ def queue_reminders(reminder_run, start: date, today: date, counts: Counter) -> 
         rows = (
             Instrument.objects.filter(organisations, next_due__in=list(offsets))
             .filter(status__in=REMINDED_STATUSES)
-            .order_by("organisation_id")
+            # The same order in every worker: two inserting the same keys never deadlock.
+            .order_by("organisation_id", "pk")
             .values_list(
                 "pk",
                 "organisation_id",
@@ -141,8 +162,12 @@ def queue_reminders(reminder_run, start: date, today: date, counts: Counter) -> 
             )
             .iterator(chunk_size=CHUNK)
         )
-        for chunk in _chunks(rows, CHUNK):
-            _queue_chunk(reminder_run, rule, chunk, offsets, muted, counts)
+        # One transaction around the streamed read and the writes: SQLite refuses at once
+        # ("database is locked") to write from a connection whose open read is older than
+        # another connection's commit; PostgreSQL streams through a plain server-side cursor.
+        with transaction.atomic():
+            for chunk in _chunks(rows, CHUNK):
+                _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts)
 
 
 def _chunks(rows: Iterable, size: int):
@@ -156,22 +181,16 @@ def _chunks(rows: Iterable, size: int):
         yield chunk
 
 
-def _queue_chunk(reminder_run, rule, chunk, offsets, muted, counts) -> None:
+def _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts) -> None:
     recipients = Recipients({row[1] for row in chunk})
-    reminders, problems = [], []
+    reminders, nobody = [], {}
     for pk, organisation_id, number, name, department, custodian, due in chunk:
-        users = recipients.of(rule, organisation_id, department, custodian) - muted
-        counts["instruments"] += 1
-        if not users:
-            problems.append(
-                ReminderProblem(
-                    run=reminder_run,
-                    organisation_id=organisation_id,
-                    kind=ReminderProblem.Kind.NO_RECIPIENT,
-                    detail=f"{number} {name}"[:300],
-                )
-            )
+        if organisation_id in recipients.inactive:
             continue
+        counts["instruments"] += 1
+        users = recipients.of(rule, organisation_id, department, custodian) - muted
+        if not users:
+            nobody[(organisation_id, f"{number} {name}"[:300])] = None
         reminders += [
             Reminder(
                 organisation_id=organisation_id,
@@ -180,18 +199,47 @@ def _queue_chunk(reminder_run, rule, chunk, offsets, muted, counts) -> None:
                 offset=offsets[due],
                 recipient_id=user,
             )
-            for user in users
+            for user in sorted(users)
         ]
     Reminder.objects.bulk_create(reminders, batch_size=2000, ignore_conflicts=True)
+    counts["reminder_keys"] += len(reminders)
+    problems = [
+        ReminderProblem(
+            run=reminder_run,
+            organisation_id=organisation_id,
+            kind=ReminderProblem.Kind.NO_RECIPIENT,
+            detail=detail,
+        )
+        for organisation_id, detail in _unreported(nobody, reminder_run.date, start)
+    ]
     ReminderProblem.objects.bulk_create(problems, batch_size=2000)
-    counts["reminders"] += len(reminders)
     counts["problems"] += len(problems)
+
+
+def _unreported(nobody: dict, today: date, start: date) -> list[tuple]:
+    """The (organisation, instrument) pairs not yet reported by a run of the same window: a
+    second run on the same day reports nothing again."""
+    if not nobody:
+        return []
+    reported = set(
+        ReminderProblem.objects.filter(
+            kind=ReminderProblem.Kind.NO_RECIPIENT,
+            organisation_id__in={organisation_id for organisation_id, _ in nobody},
+            run__date__range=(start, today),
+        ).values_list("organisation_id", "detail")
+    )
+    return [key for key in nobody if key not in reported]
 
 
 class Recipients:
     """Who is reminded of the instruments of some organisations, loaded in three queries."""
 
     def __init__(self, organisation_ids: set[int]):
+        self.inactive = set(
+            Organisation.objects.filter(pk__in=organisation_ids, is_active=False).values_list(
+                "pk", flat=True
+            )
+        )
         members = Membership.objects.filter(
             organisation_id__in=organisation_ids, user__is_active=True
         ).values_list(
@@ -203,13 +251,13 @@ class Recipients:
             "user__last_name",
         )
         self.managers = defaultdict(set)
-        self.by_name = {}
+        self.by_name = defaultdict(set)  # two members of the same name are both reminded
         for organisation_id, user_id, role, username, first, last in members:
             if role in MANAGER_ROLES:
                 self.managers[organisation_id].add(user_id)
             for name in {username, f"{last}{first}", f"{first}{last}", f"{first} {last}"}:
                 if name.strip():
-                    self.by_name[(organisation_id, name.strip())] = user_id
+                    self.by_name[(organisation_id, name.strip())].add(user_id)
         self.contacts = defaultdict(set)
         for organisation_id, department, user_id in DepartmentContact.objects.filter(
             organisation_id__in=organisation_ids, user__is_active=True
@@ -218,14 +266,12 @@ class Recipients:
 
     def of(self, rule: Rule, organisation_id, department, custodian) -> set[int]:
         users = set()
-        if rule.to_custodian and custodian:
-            custodian_id = self.by_name.get((organisation_id, custodian.strip()))
-            if custodian_id:
-                users.add(custodian_id)
+        if rule.to_custodian and custodian.strip():
+            users |= self.by_name.get((organisation_id, custodian.strip()), set())
         if rule.to_department_contacts and department:
-            users |= self.contacts[(organisation_id, department)]
+            users |= self.contacts.get((organisation_id, department), set())
         if rule.to_managers:
-            users |= self.managers[organisation_id]
+            users |= self.managers.get(organisation_id, set())
         return users
 
 
@@ -246,38 +292,38 @@ def digest_reminders(reminder_run, today: date, counts: Counter) -> None:
 @transaction.atomic
 def _digest_batch(reminder_run, recipient_ids, today, counts) -> None:
     claim = uuid.uuid4()
-    # The conditional UPDATE is the claim: a row another worker took is no longer pending.
+    # The conditional UPDATE is the claim: a row another worker took is no longer pending (on
+    # PostgreSQL the UPDATE waits for that worker's commit, then sees the row is not pending).
     Reminder.objects.filter(recipient_id__in=recipient_ids, status=Reminder.Status.PENDING).update(
         status=Reminder.Status.CLAIMED, claim=claim
     )
     claimed = Reminder.objects.filter(claim=claim, status=Reminder.Status.CLAIMED)
-    stale = claimed.filter(
-        ~Q(instrument__next_due=F("due_date")) | ~Q(instrument__status__in=REMINDED_STATUSES)
-    )
-    counts["stale"] += stale.update(
+    # The instrument changed since the row was queued: its new due date has rows of its own.
+    current = {"instrument__next_due": F("due_date"), "instrument__status__in": REMINDED_STATUSES}
+    counts["stale"] += claimed.exclude(**current).update(
         status=Reminder.Status.SKIPPED,
         skip_reason=_("The due date or the status changed before the digest."),
     )
-    by_recipient = defaultdict(list)
-    for row in claimed.order_by("due_date", "instrument__management_number").values(
+    by_recipient = defaultdict(dict)
+    for row in claimed.order_by("due_date", "instrument__management_number", "offset").values(
         "recipient_id",
         "organisation_id",
-        "offset",
         "instrument_id",
         "instrument__management_number",
         "instrument__name",
         "instrument__department",
         "due_date",
     ):
-        by_recipient[row["recipient_id"]].append(row)
+        # An instrument queued at two offsets (after missed digests) is listed once.
+        by_recipient[row["recipient_id"]].setdefault(row["instrument_id"], row)
     users = get_user_model().objects.in_bulk(list(by_recipient))
     digests = [
-        _digest(users[user_id], rows, today)
+        _digest(users[user_id], list(rows.values()), today)
         for user_id, rows in by_recipient.items()
         if user_id in users
     ]
     outcome = services.deliver_many(digests, problem_run=reminder_run)
-    claimed.update(status=Reminder.Status.QUEUED)
+    counts["reminded"] += claimed.update(status=Reminder.Status.QUEUED)
     counts["digests"] += len(digests)
     counts["notifications"] += outcome["notifications"]
     counts["emails"] += outcome["emails"]
@@ -285,22 +331,20 @@ def _digest_batch(reminder_run, recipient_ids, today, counts) -> None:
 
 
 def _digest(user, rows, today) -> services.Message:
-    with override(settings.LANGUAGE_CODE):
-        count = len(rows)
-        title = ngettext(
-            "Verification due: %(count)d instrument",
-            "Verification due: %(count)d instruments",
-            count,
-        ) % {"count": count}
-        lines = [_reminder_line(row, today) for row in rows]
-    ids = "&".join(f"id={row['instrument_id']}" for row in rows[:LINKED_INSTRUMENTS])
+    count = len(rows)
+    title = ngettext(
+        "Verification due: %(count)d instrument",
+        "Verification due: %(count)d instruments",
+        count,
+    ) % {"count": count}
+    ids = sorted(row["instrument_id"] for row in rows)[:LINKED_INSTRUMENTS]
     return services.Message(
         recipient=user,
         organisation_id=rows[0]["organisation_id"],
         kind="reminder",
         title=title,
-        lines=lines,
-        url=f"{reverse('instruments:instrument_list')}?{ids}",
+        lines=[_reminder_line(row, today) for row in rows],
+        url=f"{reverse('instruments:instrument_list')}?{urlencode([('id', pk) for pk in ids])}",
     )
 
 

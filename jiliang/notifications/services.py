@@ -8,7 +8,7 @@ import hashlib
 import logging
 import secrets
 import smtplib
-import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +26,14 @@ from django.utils.translation import override
 from jiliang.core import audit
 from jiliang.core.services import require_organisation_role
 from jiliang.notifications.models import (
+    DEFAULT_OFFSETS,
     CalendarFeed,
     DepartmentContact,
     Email,
     Notification,
     NotificationPreference,
     ReminderPolicy,
+    ReminderPolicyQuerySet,
     ReminderProblem,
 )
 
@@ -84,12 +86,9 @@ def deliver_many(messages: list[Message], *, problem_run=None) -> dict:
 
     With ``problem_run`` (a reminder run), a recipient who cannot be e-mailed is recorded for
     the organisation's administrators."""
-    preferences = {
-        preference.user_id: preference
-        for preference in NotificationPreference.objects.filter(
-            user__in=[message.recipient for message in messages]
-        )
-    }
+    preferences = NotificationPreference.objects.in_bulk(
+        {message.recipient.pk for message in messages}, field_name="user_id"
+    )
     notifications, emails, problems = [], [], []
     for message in messages:
         preference = preferences.get(message.recipient.pk) or NotificationPreference()
@@ -115,7 +114,8 @@ def deliver_many(messages: list[Message], *, problem_run=None) -> dict:
     Email.objects.bulk_create(emails, batch_size=1000)
     ReminderProblem.objects.bulk_create(problems, batch_size=1000)
     if emails:
-        transaction.on_commit(_send_soon)
+        # robust: if the task cannot be queued, the caller goes on; the periodic task sends.
+        transaction.on_commit(_send_soon, robust=True)
     return {"notifications": len(notifications), "emails": len(emails), "problems": len(problems)}
 
 
@@ -166,45 +166,63 @@ def _email(message: Message) -> Email:
 
 
 def send_queued_emails(*, now=None) -> dict:
-    """Send every e-mail that is due, in batches; each claimed by one worker only."""
+    """Send every e-mail that is due. Each is claimed by one conditional UPDATE just before it
+    is sent, so two workers never send the same message and a crash leaves at most the one
+    being sent in doubt."""
     now = now or timezone.now()
-    counts = {"sent": 0, "retry": 0, "failed": 0, "uncertain": _mark_interrupted(now)}
-    while batch := _claim_batch(now):
-        connection = None
-        for email in batch:
-            connection = connection or get_connection()
+    counts = Counter(sent=0, retry=0, failed=0, uncertain=_mark_interrupted(now))
+    connection = None
+    try:
+        for email in _due_emails(now):
+            if not _claim(email, now):
+                continue  # another worker took it
+            if connection is None:
+                connection = get_connection()
+                try:
+                    connection.open()
+                except (smtplib.SMTPException, OSError) as error:
+                    # The server cannot be reached: the rest stays queued for the next attempt.
+                    counts[_retry(email, error, now)] += 1
+                    break
             outcome = _send_one(email, connection, now)
             counts[outcome] += 1
             if outcome != "sent":  # the connection may be broken: start a new one
                 _close_quietly(connection)
                 connection = None
-        if connection:
+    finally:
+        if connection is not None:
             _close_quietly(connection)
-    return counts
+    return dict(counts)
 
 
 def _mark_interrupted(now) -> int:
+    with override(settings.LANGUAGE_CODE):  # read by the organisation's administrators
+        error = _("Sending was interrupted; the message may or may not have arrived.")
     return Email.objects.filter(
         status=Email.Status.SENDING, claimed_at__lt=now - SENDING_LEASE
-    ).update(
-        status=Email.Status.UNCERTAIN,
-        last_error=_("Sending was interrupted; the message may or may not have arrived."),
+    ).update(status=Email.Status.UNCERTAIN, last_error=error)
+
+
+def _due_emails(now):
+    """The queued e-mails due at ``now``, oldest first, read in batches."""
+    last = 0
+    while batch := list(
+        Email.objects.filter(status=Email.Status.QUEUED, pk__gt=last)
+        .filter(Q(next_attempt__isnull=True) | Q(next_attempt__lte=now))
+        .order_by("pk")[:SEND_BATCH]
+    ):
+        yield from batch
+        last = batch[-1].pk
+
+
+def _claim(email: Email, now) -> bool:
+    # The clock, not ``now``: a long send loop must not start the lease of its last messages
+    # when it began.
+    return bool(
+        Email.objects.filter(pk=email.pk, status=Email.Status.QUEUED)
+        .filter(Q(next_attempt__isnull=True) | Q(next_attempt__lte=now))
+        .update(status=Email.Status.SENDING, claimed_at=timezone.now())
     )
-
-
-def _claim_batch(now) -> list[Email]:
-    claim = uuid.uuid4()
-    with transaction.atomic():
-        ids = list(
-            Email.objects.filter(status=Email.Status.QUEUED)
-            .filter(Q(next_attempt__isnull=True) | Q(next_attempt__lte=now))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:SEND_BATCH]
-        )
-        Email.objects.filter(pk__in=ids, status=Email.Status.QUEUED).update(
-            status=Email.Status.SENDING, claim=claim, claimed_at=timezone.now()
-        )
-    return list(Email.objects.filter(claim=claim, status=Email.Status.SENDING).order_by("pk"))
 
 
 def _send_one(email: Email, connection, now) -> str:
@@ -219,18 +237,30 @@ def _send_one(email: Email, connection, now) -> str:
         message.attach_alternative(email.html, "text/html")
     try:
         message.send()
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-        return _failed(email, error)  # the server will refuse it again: no retry
-    except (smtplib.SMTPException, OSError) as error:  # refused for now, timed out, dropped
-        return _retry(email, error, now)
+    except ValueError as error:  # an address that cannot be written in a header
+        return _failed(email, error)
+    except (smtplib.SMTPException, OSError) as error:
+        if _refused_for_good(error):
+            return _failed(email, error)
+        return _retry(email, error, now)  # refused for now, timed out, dropped
     Email.objects.filter(pk=email.pk).update(status=Email.Status.SENT, sent_at=timezone.now())
     return "sent"
+
+
+def _refused_for_good(error) -> bool:
+    """The server refused this message with a permanent (5xx) reply: sending it again would be
+    refused again. Temporary (4xx) replies and errors of the server as a whole are retried."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
 
 
 def _failed(email: Email, error) -> str:
     logger.warning("E-mail %s to %s refused: %s", email.pk, email.to, error)
     Email.objects.filter(pk=email.pk).update(
-        status=Email.Status.FAILED, attempts=email.attempts + 1, last_error=str(error)[:2000]
+        status=Email.Status.FAILED,
+        attempts=F("attempts") + 1,
+        last_error=_describe(error),
     )
     return "failed"
 
@@ -244,9 +274,13 @@ def _retry(email: Email, error, now) -> str:
         status=Email.Status.QUEUED,
         attempts=attempts,
         next_attempt=now + FIRST_RETRY * 2 ** (attempts - 1),
-        last_error=f"{type(error).__name__}: {error}"[:2000],
+        last_error=_describe(error),
     )
     return "retry"
+
+
+def _describe(error) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 def _close_quietly(connection) -> None:
@@ -265,12 +299,10 @@ def preference_for(user) -> NotificationPreference:
 
 @transaction.atomic
 def preference_update(*, actor, by_email: bool, in_app: bool, mute_reminders: bool):
-    preference = preference_for(actor)
-    preference.by_email, preference.in_app = by_email, in_app
-    preference.mute_reminders = mute_reminders
-    preference.full_clean()
-    preference.save()
-    return preference
+    choices = {"by_email": by_email, "in_app": in_app, "mute_reminders": mute_reminders}
+    NotificationPreference(user=actor, **choices).full_clean(validate_unique=False)
+    # update_or_create also copes with two first saves at once.
+    return NotificationPreference.objects.update_or_create(user=actor, defaults=choices)[0]
 
 
 @transaction.atomic
@@ -313,8 +345,10 @@ def policy_for(organisation) -> ReminderPolicy:
 
 @transaction.atomic
 def policy_update(*, actor, organisation, **fields) -> ReminderPolicy:
-    require_organisation_role(actor, organisation, ReminderPolicy.objects.editor_roles)
-    policy = policy_for(organisation)
+    require_organisation_role(actor, organisation, ReminderPolicyQuerySet.editor_roles)
+    policy = ReminderPolicy.objects.select_for_update().get_or_create(
+        organisation=organisation, defaults={"offsets": list(DEFAULT_OFFSETS)}
+    )[0]
     before = {name: getattr(policy, name) for name in fields}
     for name, value in fields.items():
         setattr(policy, name, value)
@@ -334,7 +368,7 @@ def policy_update(*, actor, organisation, **fields) -> ReminderPolicy:
 
 @transaction.atomic
 def department_contact_add(*, actor, organisation, department: str, user) -> DepartmentContact:
-    require_organisation_role(actor, organisation, ReminderPolicy.objects.editor_roles)
+    require_organisation_role(actor, organisation, ReminderPolicyQuerySet.editor_roles)
     if not organisation.memberships.filter(user=user).exists():
         raise ValidationError({"user": _("Choose a member of the organisation.")})
     contact = DepartmentContact(organisation=organisation, department=department.strip(), user=user)
@@ -352,7 +386,7 @@ def department_contact_add(*, actor, organisation, department: str, user) -> Dep
 
 @transaction.atomic
 def department_contact_remove(*, actor, contact: DepartmentContact) -> None:
-    require_organisation_role(actor, contact.organisation, ReminderPolicy.objects.editor_roles)
+    require_organisation_role(actor, contact.organisation, ReminderPolicyQuerySet.editor_roles)
     audit.record(
         actor=actor,
         action="notifications.department_contact.remove",

@@ -1,20 +1,27 @@
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jiliang.notifications import reminders, services
+from jiliang.notifications.models import ReminderRun
+
+REMIND_FROM_HOUR = 7
 
 
-@db_periodic_task(crontab(hour="7", minute="0"))
-@lock_task("daily-reminders")
-def daily_reminders_task() -> None:
-    reminders.run(timezone.localdate())
-    services.send_queued_emails()
-
-
+# No huey lock: a run is safe twice or in two workers at once, and a lock left by a killed
+# consumer (SQLite storage cannot expire it) would stop the reminders for good.
 @db_periodic_task(crontab(minute="*/5"))
-def retry_emails_task() -> None:
-    """Sends what is due again after a failure (backoff) and what a stopped worker left."""
+def reminders_task() -> None:
+    """The day's reminders from 7:00 until a run of the day has finished (a consumer that was
+    stopped at 7:00 or a run that crashed is caught up within minutes), then the e-mail that
+    is due: new, retried after a failure (backoff), or left by a stopped worker."""
+    now = timezone.localtime()
+    today = now.date()
+    if (
+        now.hour >= REMIND_FROM_HOUR
+        and not ReminderRun.objects.filter(date=today, finished__isnull=False).exists()
+    ):
+        reminders.run(today)
     services.send_queued_emails()
 
 
