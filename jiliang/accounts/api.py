@@ -1,11 +1,11 @@
 from datetime import datetime
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jiliang.accounts import selectors, services
 from jiliang.accounts.models import ApiToken
-from jiliang.core.api import ErrorOut, Id, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404
 from jiliang.core.roles import dashboard_role
 from jiliang.orgs.api import OrganisationBrief
 

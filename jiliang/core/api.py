@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI
+from ninja import Schema as NinjaSchema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, django_auth
+from pydantic import field_validator
 
 from jiliang.accounts.services import token_authenticate
 
@@ -32,6 +34,19 @@ class BearerToken(HttpBearer):
 
 
 API_AUTH = [BearerToken(), django_auth]
+
+
+class Schema(NinjaSchema):
+    """The base of every schema: no text may carry a NUL character, which PostgreSQL refuses
+    in text columns (a 500 otherwise); the 422 names the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(_("Text must not contain NUL characters."))
+        return value
+
 
 # An object id as clients may send it: positive and within a 64-bit column, so that a huge
 # number is a 422 naming the parameter, not a database overflow.

@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from jiliang.core.api import ErrorOut, Id, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404
 from jiliang.core.responses import xlsx_response
 from jiliang.instruments import selectors, services
 from jiliang.instruments.choices import (

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
-from jiliang.core.api import ErrorOut, Id, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404
 from jiliang.core.scoping import scope_for
 from jiliang.core.services import require_organisation_role
 from jiliang.notifications import services
@@ -32,8 +32,6 @@ from jiliang.orgs.models import Organisation
 router = Router(tags=["notifications"])
 PROBLEM_DAYS = 30  # how far back /reminder-problems looks
 PROBLEM_ROWS = 200  # at most this many problems and this many e-mails
-# Text fields must not carry NUL: PostgreSQL refuses it in text (a 500 otherwise).
-NO_NUL = r"^[^\x00]*$"
 
 
 # The inbox -------------------------------------------------------------------------------------
@@ -209,7 +207,7 @@ class ReminderPolicyOut(ReminderPolicyFields):
 
 
 class DepartmentContactIn(Schema):
-    department: str = Field(max_length=100, pattern=NO_NUL)
+    department: str = Field(max_length=100)
     user: Id = Field(description="The id of a member of the organisation")
 
 

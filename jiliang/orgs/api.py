@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
-from jiliang.core.api import ErrorOut, Id, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404
 from jiliang.orgs import selectors, services
 from jiliang.orgs.choices import Industry, OrganisationKind, RegionLevel, Role, SizeClass
 from jiliang.orgs.models import Membership, Organisation, Region

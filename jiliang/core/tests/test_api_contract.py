@@ -56,6 +56,29 @@ def test_schema_violations_are_422_with_the_field_named(world):
     assert response.json()["errors"][0]["field"] == "size_class"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        (
+            "post",
+            "/api/v1/instruments",
+            {"management_number": "A\u0000", "name": "卡尺"},
+            "management_number",
+        ),
+        ("get", "/api/v1/instruments?q=%00", None, "q"),
+        ("patch", "/api/v1/organisations/{pk}", {"address": "\u0000"}, "address"),
+    ],
+)
+def test_nul_characters_in_text_are_422_with_the_field_named(world, method, path, body, field):
+    """PostgreSQL refuses NUL in text columns and in text parameters (found by the fuzzer)."""
+    client = world.client_for("same_enterprise")
+    url = path.format(pk=world.enterprise.pk)
+    data = json.dumps(body) if body is not None else None
+    response = getattr(client, method)(url, data, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+
+
 def test_malformed_json_is_a_4xx_not_a_500(world):
     response = patch_enterprise(world, "{not json")
     assert 400 <= response.status_code < 500
