@@ -59,8 +59,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/scoping.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/remind.py
 	@if command -v pg_virtualenv >/dev/null; then \
-		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/ledger.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/import.py'; \
+		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/ledger.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/import.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/remind.py'; \
 	else \
 		echo "SKIPPED: PostgreSQL benchmark needs pg_virtualenv"; \
 	fi

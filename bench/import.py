@@ -28,9 +28,7 @@ import json
 import os
 import pstats
 import random
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +51,7 @@ if not CHILD:  # the children measured share the parent's throw-away state and d
         os.environ["JILIANG_DATABASE_URL"] = f"sqlite:///{DATABASE_DIRECTORY.name}/bench.sqlite3"
 
 import django  # noqa: E402
+from timing import in_child, memory_kib, mib, reset_peak  # noqa: E402
 
 django.setup()
 
@@ -120,14 +119,6 @@ FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
 # Writes a plan in one transaction (named ledger_import before the background imports came).
 LEDGER_IMPORT = getattr(services, "ledger_import_apply", None) or services.ledger_import
 BAD_KINDS = ["impossible date", "interval forever", "valid-until before date", "duplicate number"]
-
-
-def mib(kib: int) -> float:
-    return kib / 1024
-
-
-def peak_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 # Generating the files ----------------------------------------------------------------------
@@ -274,7 +265,9 @@ def child_import(path: str, organisation_pk: str, user_pk: str, profile: str = "
     """``plan_import`` + ``ledger_import`` of the file, timed, with this process's peak RSS."""
     organisation = Organisation.objects.get(pk=organisation_pk)
     actor = get_user_model().objects.get(pk=user_pk)
-    before = peak_kib()
+    connection.ensure_connection()
+    reset_peak()
+    before = memory_kib("VmRSS")
     profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()
     if profiler:
@@ -292,7 +285,7 @@ def child_import(path: str, organisation_pk: str, user_pk: str, profile: str = "
         "plan_s": planned - start,
         "write_s": end - planned,
         "before_mib": mib(before),
-        "peak_mib": mib(peak_kib()),
+        "peak_mib": mib(memory_kib("VmHWM")),
         "outcome": getattr(result, "status", None) or result.outcome,
         "counts": plan.counts(),
         "problem_rows": sorted({problem.row for problem in plan.problems}),
@@ -322,7 +315,8 @@ def child_baseline(path: str) -> dict:
     connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM bench_bare")
-    before = peak_kib()
+    reset_peak()
+    before = memory_kib("VmRSS")
     start = time.perf_counter()
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(Path(path).read_bytes()))
     rows = sheet.get_sheet_by_name("计量器具台账").to_python()[HEADER_ROWS:]
@@ -352,22 +346,8 @@ def child_baseline(path: str) -> dict:
         "write_s": end - read,
         "rows": written,
         "before_mib": mib(before),
-        "peak_mib": mib(peak_kib()),
+        "peak_mib": mib(memory_kib("VmHWM")),
     }
-
-
-def in_child(*args: str) -> dict:
-    """Run ``child_<mode>`` in a new interpreter: its peak memory is the measured work's."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"the measured child {args[0]} failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # The parent: database, files, figures ----------------------------------------------------
@@ -407,7 +387,7 @@ def main():
     )
 
     organisation, user = enterprise(1)
-    imported = in_child("import", str(clean), str(organisation.pk), str(user.pk))
+    imported = in_child(__file__, "import", str(clean), str(organisation.pk), str(user.pk))
     if imported["outcome"] != "committed":
         raise SystemExit(f"the clean file was {imported['outcome']}: {imported['first_problems']}")
     instruments = Instrument.objects.filter(organisation=organisation).count()
@@ -421,7 +401,7 @@ def main():
         f"{written:,} records written"
     )
 
-    runs = [in_child("baseline", str(clean)) for _ in range(BASELINE_REPEATS)]
+    runs = [in_child(__file__, "baseline", str(clean)) for _ in range(BASELINE_REPEATS)]
     assert all(run["rows"] == ROWS for run in runs), runs
     read_s = statistics.median(run["read_s"] for run in runs)
     write_s = statistics.median(run["write_s"] for run in runs)
@@ -456,7 +436,7 @@ def main():
     )
 
     organisation, user = enterprise(2)
-    rejected = in_child("import", str(spoilt), str(organisation.pk), str(user.pk))
+    rejected = in_child(__file__, "import", str(spoilt), str(organisation.pk), str(user.pk))
     reported = set(rejected["problem_rows"])
     found = len(reported & set(bad))
     others = len(reported - set(bad))
@@ -478,7 +458,9 @@ def main():
 
     if PROFILE:
         organisation, user = enterprise(3)
-        profiled = in_child("import", str(clean), str(organisation.pk), str(user.pk), PROFILE)
+        profiled = in_child(
+            __file__, "import", str(clean), str(organisation.pk), str(user.pk), PROFILE
+        )
         seconds = profiled["plan_s"] + profiled["write_s"]
         print(f"profile of (a) under cProfile ({seconds:.0f} s) written to {PROFILE}")
     print(f"whole benchmark: {time.perf_counter() - start:.0f} s")

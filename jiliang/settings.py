@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jiliang.orgs",
     "jiliang.instruments",
     "jiliang.notifications",
+    "jiliang.orders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,7 +12,6 @@ from functools import partial
 
 from django.db import connections, models, router
 from django.utils import timezone
-from psycopg.copy import QueuedLibpqWriter
 
 # Values of these fields reach the database driver as they are; the others are prepared.
 PASSED_AS_IS = frozenset(
@@ -33,10 +32,17 @@ PASSED_AS_IS = frozenset(
 )
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]):
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    ignore_conflicts: bool = False,
+) -> int:
     """Insert ``rows`` of values for the fields named in ``columns`` (a foreign key takes the
     related id). Every other field gets its default, ``auto_now`` fields the current time.
-    Nothing is validated: callers pass values they have checked. Returns the number of rows."""
+    Nothing is validated: callers pass values they have checked. With ``ignore_conflicts``,
+    a row that would break a unique constraint is left out. Returns the rows inserted."""
     db = connections[router.db_for_write(model)]
     given = [model._meta.get_field(name) for name in columns]
     others = [
@@ -70,20 +76,33 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     names = ", ".join(db.ops.quote_name(field.column) for field in given + others)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            count = 0
-            # The queued writer sends from a thread of its own: the server inserts while
-            # Python prepares the next rows.
-            raw = cursor.cursor
-            sql = f"COPY {table} ({names}) FROM STDIN"
-            with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
-                for row in rows:
-                    copy.write_row(prepared(row))
-                    count += 1
-            return count
+            return _copy(cursor, table, names, map(prepared, rows), ignore_conflicts)
         marks = ", ".join(["%s"] * (len(given) + len(others)))
-        batch = [prepared(row) for row in rows]
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)
-        return len(batch)
+        verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+        cursor.executemany(
+            f"{verb} INTO {table} ({names}) VALUES ({marks})", [prepared(row) for row in rows]
+        )
+        return cursor.rowcount
+
+
+def _copy(cursor, table: str, names: str, rows: Iterable[list], ignore_conflicts: bool) -> int:
+    """COPY the rows in; COPY knows no ON CONFLICT, so rows that may conflict go through a
+    temporary table of the same columns first."""
+    target = "jiliang_bulk_rows" if ignore_conflicts else table
+    if ignore_conflicts:
+        cursor.execute(f"CREATE TEMPORARY TABLE {target} AS SELECT {names} FROM {table} LIMIT 0")
+    count = 0
+    with cursor.cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    if ignore_conflicts:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {target} ON CONFLICT DO NOTHING"
+        )
+        count = cursor.rowcount
+        cursor.execute(f"DROP TABLE {target}")
+    return count
 
 
 def _preparer(field: models.Field, db):

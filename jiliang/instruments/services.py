@@ -132,6 +132,14 @@ def record_create(
         raise ValidationError(
             {"supersedes": _("Only a current record of this instrument can be corrected.")}
         )
+    return record_write(actor=actor, instrument=instrument, supersedes=supersedes, **fields)
+
+
+def record_write(
+    *, actor, instrument: Instrument, supersedes: VerificationRecord | None = None, **fields
+) -> VerificationRecord:
+    """Validate, save and audit a record whose scope the caller has checked (``record_create``
+    for the ledger's editors; an institution completing an order)."""
     record = VerificationRecord(
         instrument=instrument, supersedes=supersedes, created_by=actor, **fields
     )

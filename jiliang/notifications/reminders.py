@@ -14,10 +14,10 @@ A run has two steps, each safe to interrupt and to run twice or in two workers a
 E-mail leaves through ``services.send_queued_emails``, which never sends a message twice.
 
 ``ReminderRun.counts``: ``window_days`` covered; ``instruments`` reaching a reminder day;
-``reminder_keys`` offered to the outbox, including keys already there (a second run offers the
-same keys and writes nothing); ``reminded``, the outbox rows this run put in digests, and
-``stale``, the ones it skipped because the instrument changed; ``digests``, ``notifications``,
-``emails`` and ``problems`` this run wrote.
+``reminders`` written to the outbox and ``reminder_keys`` offered to it, including keys already
+there (a second run offers the same keys and writes nothing); ``reminded``, the outbox rows this
+run put in digests, and ``stale``, the ones it skipped because the instrument changed;
+``digests``, ``notifications``, ``emails`` and ``problems`` this run wrote.
 """
 
 from __future__ import annotations
@@ -32,12 +32,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
+from jiliang.core.bulk import insert_rows
 from jiliang.instruments.choices import InstrumentStatus
 from jiliang.instruments.models import Instrument
 from jiliang.notifications import services
@@ -59,8 +60,10 @@ OVERDUE_WEEKS = 104  # weekly reminders stop two years after the due date
 CHUNK = 5000
 DIGEST_BATCH = 500
 LINKED_INSTRUMENTS = 200  # a digest's ledger link names at most this many instruments
+REMINDER_COLUMNS = ["organisation", "instrument", "due_date", "offset", "recipient"]
 COUNTS = [
     "instruments",
+    "reminders",
     "reminder_keys",
     "reminded",
     "stale",
@@ -146,28 +149,33 @@ def queue_reminders(reminder_run, start: date, today: date, counts: Counter) -> 
         offsets = due_dates(rule, start, today)
         if not offsets:
             continue
-        rows = (
-            Instrument.objects.filter(organisations, next_due__in=list(offsets))
-            .filter(status__in=REMINDED_STATUSES)
-            # The same order in every worker: two inserting the same keys never deadlock.
-            .order_by("organisation_id", "pk")
-            .values_list(
-                "pk",
-                "organisation_id",
-                "management_number",
-                "name",
-                "department",
-                "custodian",
-                "next_due",
-            )
-            .iterator(chunk_size=CHUNK)
-        )
+        rows = reminded_instruments(organisations, list(offsets))
         # One transaction around the streamed read and the writes: SQLite refuses at once
         # ("database is locked") to write from a connection whose open read is older than
         # another connection's commit; PostgreSQL streams through a plain server-side cursor.
         with transaction.atomic():
             for chunk in _chunks(rows, CHUNK):
                 _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts)
+
+
+def reminded_instruments(organisations: Q, due_dates: list[date]):
+    """The instruments in service of ``organisations`` due on one of ``due_dates``, streamed."""
+    return (
+        Instrument.objects.filter(organisations, next_due__in=due_dates)
+        .filter(status__in=REMINDED_STATUSES)
+        # The same order in every worker: two inserting the same keys never deadlock.
+        .order_by("organisation_id", "pk")
+        .values_list(
+            "pk",
+            "organisation_id",
+            "management_number",
+            "name",
+            "department",
+            "custodian",
+            "next_due",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
 
 
 def _chunks(rows: Iterable, size: int):
@@ -191,17 +199,9 @@ def _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts) -> No
         users = recipients.of(rule, organisation_id, department, custodian) - muted
         if not users:
             nobody[(organisation_id, f"{number} {name}"[:300])] = None
-        reminders += [
-            Reminder(
-                organisation_id=organisation_id,
-                instrument_id=pk,
-                due_date=due,
-                offset=offsets[due],
-                recipient_id=user,
-            )
-            for user in sorted(users)
-        ]
-    Reminder.objects.bulk_create(reminders, batch_size=2000, ignore_conflicts=True)
+        reminders += [(organisation_id, pk, due, offsets[due], user) for user in sorted(users)]
+    # The unique key leaves out what an earlier or a concurrent run already wrote.
+    counts["reminders"] += insert_rows(Reminder, REMINDER_COLUMNS, reminders, ignore_conflicts=True)
     counts["reminder_keys"] += len(reminders)
     problems = [
         ReminderProblem(
@@ -299,8 +299,12 @@ def _digest_batch(reminder_run, recipient_ids, today, counts) -> None:
     )
     claimed = Reminder.objects.filter(claim=claim, status=Reminder.Status.CLAIMED)
     # The instrument changed since the row was queued: its new due date has rows of its own.
-    current = {"instrument__next_due": F("due_date"), "instrument__status__in": REMINDED_STATUSES}
-    counts["stale"] += claimed.exclude(**current).update(
+    # (An EXISTS, not a join: a join lets PostgreSQL's planner, misled by an outbox that grew
+    # since its last statistics, re-scan the outbox once per claimed row.)
+    current = Instrument.objects.filter(
+        pk=OuterRef("instrument_id"), next_due=OuterRef("due_date"), status__in=REMINDED_STATUSES
+    )
+    counts["stale"] += claimed.exclude(Exists(current)).update(
         status=Reminder.Status.SKIPPED,
         skip_reason=_("The due date or the status changed before the digest."),
     )
@@ -317,8 +321,9 @@ def _digest_batch(reminder_run, recipient_ids, today, counts) -> None:
         # An instrument queued at two offsets (after missed digests) is listed once.
         by_recipient[row["recipient_id"]].setdefault(row["instrument_id"], row)
     users = get_user_model().objects.in_bulk(list(by_recipient))
+    ledger = reverse("instruments:instrument_list")
     digests = [
-        _digest(users[user_id], list(rows.values()), today)
+        _digest(users[user_id], list(rows.values()), today, ledger)
         for user_id, rows in by_recipient.items()
         if user_id in users
     ]
@@ -330,7 +335,7 @@ def _digest_batch(reminder_run, recipient_ids, today, counts) -> None:
     counts["problems"] += outcome["problems"]
 
 
-def _digest(user, rows, today) -> services.Message:
+def _digest(user, rows, today, ledger: str) -> services.Message:
     count = len(rows)
     title = ngettext(
         "Verification due: %(count)d instrument",
@@ -344,7 +349,7 @@ def _digest(user, rows, today) -> services.Message:
         kind="reminder",
         title=title,
         lines=[_reminder_line(row, today) for row in rows],
-        url=f"{reverse('instruments:instrument_list')}?{urlencode([('id', pk) for pk in ids])}",
+        url=f"{ledger}?{urlencode([('id', pk) for pk in ids])}",
     )
 
 

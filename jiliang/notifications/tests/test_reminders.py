@@ -190,7 +190,8 @@ def test_a_second_run_the_same_day_sends_nothing(world, people, smtp):
     second = remind(D)
     assert [model.objects.count() for model in tables] == before
     assert len(smtp.messages) == 2
-    assert (second["reminder_keys"], second["reminded"], second["emails"]) == (2, 0, 0)
+    assert (second["reminder_keys"], second["reminders"], second["reminded"]) == (2, 0, 0)
+    assert second["emails"] == 0
     assert second["email"]["sent"] == 0
 
 
@@ -510,6 +511,7 @@ def test_two_workers_at_once_remind_each_recipient_once(shared_world, smtp, monk
     runs = ReminderRun.objects.filter(finished__isnull=False)
     assert sum(run.counts["digests"] for run in runs) == len(users)
     assert all(run.counts["reminder_keys"] == 24 for run in runs)
+    assert sum(run.counts["reminders"] for run in runs) == 24  # each written by one worker
 
 
 # The command and the periodic task -------------------------------------------------------------

@@ -1,0 +1,337 @@
+"""Every write of service orders: creation, the transitions, results and time limits.
+
+A transition is one conditional UPDATE (``status IN sources``): of two staff accepting the same
+order at once exactly one wins, on SQLite as on PostgreSQL; the loser gets a clear error.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiliang.core import audit, workdays
+from jiliang.core.services import require_organisation_role
+from jiliang.instruments.choices import InstrumentStatus, RecordKind
+from jiliang.instruments.models import Instrument
+from jiliang.instruments.services import record_write
+from jiliang.notifications.services import notify
+from jiliang.orders.choices import (
+    APPROVAL_KINDS,
+    OPEN_STATUSES,
+    OrderKind,
+    OrderStatus,
+    Party,
+)
+from jiliang.orders.models import (
+    EDITOR_ROLES,
+    TRANSITIONS,
+    Order,
+    OrderItem,
+    OrderPause,
+    TimeLimit,
+)
+from jiliang.orgs.choices import OrganisationKind, SizeClass
+from jiliang.orgs.models import Membership
+
+SME_SIZES = frozenset({SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM})
+# Working days when the institution has set none: 10 for verification and calibration, 5 in the
+# green channel; 20 for approvals (行政许可法 §42), the green channel included.
+DEFAULT_TIME_LIMITS = {
+    (kind, green): 20 if kind in APPROVAL_KINDS else (5 if green else 10)
+    for kind in OrderKind.values
+    for green in (False, True)
+}
+RECORD_KIND = {
+    OrderKind.MANDATORY_VERIFICATION: RecordKind.VERIFICATION,
+    OrderKind.VERIFICATION: RecordKind.VERIFICATION,
+    OrderKind.CALIBRATION: RecordKind.CALIBRATION,
+}
+# An instrument in a draft or open order is in no other.
+BUSY_STATUSES = [OrderStatus.DRAFT, *OPEN_STATUSES]
+ORDER_FIELDS = [
+    "service_mode",
+    "carrier",
+    "tracking_number",
+    "site_address",
+    "wished_from",
+    "wished_to",
+    "contact_name",
+    "contact_phone",
+    "description",
+]
+
+
+@transaction.atomic
+def order_create(*, actor, enterprise, institution, kind: str, instruments=(), **fields) -> Order:
+    """A draft order of ``enterprise`` to ``institution`` for its ``instruments``."""
+    require_organisation_role(actor, enterprise, EDITOR_ROLES)
+    if institution.kind != OrganisationKind.INSTITUTION or not institution.is_active:
+        raise ValidationError({"institution": _("Choose a metrology institution.")})
+    unknown = set(fields) - set(ORDER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not order fields: {sorted(unknown)}")
+    order = Order(
+        enterprise=enterprise,
+        institution=institution,
+        kind=kind,
+        green_channel=enterprise.size_class in SME_SIZES,
+        free_of_charge=kind == OrderKind.MANDATORY_VERIFICATION,
+        created_by=actor,
+        **fields,
+    )
+    order.full_clean()
+    instruments = _orderable(order, list(instruments))
+    order.save()
+    OrderItem.objects.bulk_create(
+        [OrderItem(order=order, institution=institution, instrument=item) for item in instruments]
+        or [OrderItem(order=order, institution=institution)]  # an approval's one object
+    )
+    audit.record(
+        actor=actor,
+        action="orders.order.created",
+        instance=order,
+        organisation=enterprise,
+        changes={"kind": [None, kind], "instruments": [None, len(instruments)]},
+    )
+    return order
+
+
+def _orderable(order: Order, instruments: list) -> list:
+    """The instruments, checked: the enterprise's own, in service, in no other open order."""
+    if order.is_approval:
+        if instruments:
+            raise ValidationError({"instruments": _("An approval is for an object, not items.")})
+        return []
+    if not instruments:
+        raise ValidationError({"instruments": _("Choose at least one instrument.")})
+    foreign = [item for item in instruments if item.organisation_id != order.enterprise_id]
+    if foreign:
+        raise ValidationError(
+            {"instruments": _("%(instrument)s is not in your ledger.") % {"instrument": foreign[0]}}
+        )
+    retired = [item for item in instruments if item.status == InstrumentStatus.RETIRED]
+    if retired:
+        raise ValidationError(
+            {"instruments": _("%(instrument)s is retired.") % {"instrument": retired[0]}}
+        )
+    busy = (
+        OrderItem.objects.filter(instrument__in=instruments, order__status__in=BUSY_STATUSES)
+        .select_related("instrument", "order")
+        .first()
+    )
+    if busy:
+        raise ValidationError(
+            {
+                "instruments": _("%(instrument)s is already in order %(order)s.")
+                % {"instrument": busy.instrument, "order": busy.order}
+            }
+        )
+    return instruments
+
+
+def mandatory_filing(*, actor, enterprise, institution, today: date, **fields) -> Order:
+    """强检备案 and 预约 in one step: an order for every mandatory instrument in service that
+    is overdue or due within the next 30 days."""
+    due = (
+        Instrument.objects.filter(organisation=enterprise, next_due__lte=today + timedelta(30))
+        .exclude(status=InstrumentStatus.RETIRED)
+        .filter(Instrument.objects.mandatory_condition())
+        .order_by("next_due", "management_number")
+    )
+    return order_create(
+        actor=actor,
+        enterprise=enterprise,
+        institution=institution,
+        kind=OrderKind.MANDATORY_VERIFICATION,
+        instruments=list(due),
+        **fields,
+    )
+
+
+def order_submit(*, actor, order: Order) -> Order:
+    return _transition(actor, order, "submit", submitted_at=timezone.now(), return_reason="")
+
+
+def order_cancel(*, actor, order: Order) -> Order:
+    return _transition(actor, order, "cancel")
+
+
+def order_return(*, actor, order: Order, reason: str) -> Order:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the enterprise must change.")})
+    return _transition(actor, order, "return", return_reason=reason.strip())
+
+
+def order_accept(*, actor, order: Order, today: date) -> Order:
+    """Accept (受理); an approval's time limit counts from here."""
+    clock = _clock(order, today) if order.kind in APPROVAL_KINDS else {}
+    return _transition(actor, order, "accept", **clock)
+
+
+def order_receive(*, actor, order: Order, today: date) -> Order:
+    """The items arrived (or the visit is scheduled): they are 送检中, and the time limit of a
+    verification or calibration counts from here."""
+    clock = {} if order.is_approval else _clock(order, today)
+    order = _transition(actor, order, "receive", **clock)
+    Instrument.objects.filter(order_items__order=order, status=InstrumentStatus.IN_USE).update(
+        status=InstrumentStatus.AT_VERIFICATION
+    )
+    return order
+
+
+def order_complete(*, actor, order: Order, today: date) -> Order:
+    """Close the order: each item's result becomes a record in the enterprise's ledger and the
+    instrument is in use again."""
+    items = list(order.items.select_related("instrument"))
+    missing = [item for item in items if not item.has_result]
+    if missing and not order.is_approval:
+        raise ValidationError(
+            _("Record a result for every instrument first: %(instrument)s has none.")
+            % {"instrument": missing[0].instrument}
+        )
+    late = bool(order.deadline and today > order.deadline)
+    order = _transition(
+        actor,
+        order,
+        "complete",
+        completed_at=timezone.now(),
+        finished_late=late and order.kind == OrderKind.MANDATORY_VERIFICATION,
+    )
+    for item in items:
+        if item.instrument is not None:
+            _write_back(actor, order, item)
+    return order
+
+
+def _write_back(actor, order: Order, item: OrderItem) -> None:
+    record = record_write(
+        actor=actor,
+        instrument=item.instrument,
+        date=item.result_date,
+        kind=RECORD_KIND.get(order.kind, RecordKind.VERIFICATION),
+        institution=order.institution,
+        certificate_number=item.certificate_number,
+        conclusion=item.conclusion,
+        valid_until=item.valid_until,
+        measured_error=item.measured_error,
+        expanded_uncertainty=item.expanded_uncertainty,
+    )
+    OrderItem.objects.filter(pk=item.pk).update(record=record)
+    Instrument.objects.filter(
+        pk=item.instrument_id, status=InstrumentStatus.AT_VERIFICATION
+    ).update(status=InstrumentStatus.IN_USE)
+
+
+@transaction.atomic
+def item_record_result(*, actor, item: OrderItem, **result) -> OrderItem:
+    """The institution's result for one item while the order is in service."""
+    order = item.order
+    _require_party(actor, order, Party.INSTITUTION)
+    if order.status != OrderStatus.IN_SERVICE:
+        raise ValidationError(_("Results are recorded once the items are received."))
+    before = {name: getattr(item, name) for name in result}
+    for name, value in result.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    audit.record(
+        actor=actor,
+        action="orders.item.result",
+        instance=item,
+        organisation=order.enterprise,
+        changes={
+            name: [str(before[name] or ""), str(value or "")] for name, value in result.items()
+        },
+    )
+    return item
+
+
+def time_limit(order: Order) -> int:
+    own = TimeLimit.objects.filter(
+        institution=order.institution, kind=order.kind, green_channel=order.green_channel
+    ).values_list("working_days", flat=True)
+    return own.first() or DEFAULT_TIME_LIMITS[(order.kind, order.green_channel)]
+
+
+def _clock(order: Order, today: date) -> dict:
+    days = time_limit(order)
+    return {
+        "clock_started": today,
+        "time_limit_days": days,
+        "deadline": workdays.add_workdays_excluding(today, days, _pauses(order)),
+    }
+
+
+def _pauses(order: Order) -> list[tuple[date, date]]:
+    return [
+        (pause.started, pause.ended or timezone.localdate())
+        for pause in OrderPause.objects.filter(order=order)
+    ]
+
+
+@transaction.atomic
+def _transition(actor, order: Order, name: str, **changes) -> Order:
+    transition = TRANSITIONS[name]
+    _require_party(actor, order, transition.party)
+    before = order.status
+    moved = Order.objects.filter(pk=order.pk, status__in=transition.sources).update(
+        status=transition.target, updated=timezone.now(), **changes
+    )
+    if not moved:
+        order.refresh_from_db(fields=["status"])
+        raise ValidationError(
+            _("The order is %(status)s: it cannot be %(action)s.")
+            % {"status": order.get_status_display(), "action": _action_label(name)}
+        )
+    order.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action=f"orders.order.{name}",
+        instance=order,
+        organisation=order.enterprise,
+        changes={"status": [before, order.status]},
+    )
+    _tell_the_other_party(order, transition.party)
+    return order
+
+
+def _action_label(name: str) -> str:
+    return {
+        "submit": _("submitted"),
+        "cancel": _("cancelled"),
+        "return": _("returned"),
+        "accept": _("accepted"),
+        "receive": _("received"),
+        "complete": _("completed"),
+    }[name]
+
+
+def _require_party(actor, order: Order, party: str) -> None:
+    """404 unless the actor sees the order; 403 unless they act for the party concerned."""
+    if not Order.objects.visible_to(actor).filter(pk=order.pk).exists():
+        raise Http404
+    organisation = order.enterprise if party == Party.ENTERPRISE else order.institution
+    try:
+        require_organisation_role(actor, organisation, EDITOR_ROLES)
+    except Http404:
+        raise PermissionDenied(_("Only the %(party)s may do this.") % {"party": party}) from None
+
+
+def _tell_the_other_party(order: Order, acting_party: str) -> None:
+    other = order.institution if acting_party == Party.ENTERPRISE else order.enterprise
+    members = Membership.objects.filter(
+        organisation=other, role__in=EDITOR_ROLES, user__is_active=True
+    ).select_related("user")
+    notify(
+        recipients=[membership.user for membership in members],
+        kind="order",
+        title=_("Order %(number)s: %(status)s")
+        % {"number": order.number, "status": order.get_status_display()},
+        lines=[order.return_reason] if order.status == OrderStatus.RETURNED else [],
+        organisation=other,
+    )
