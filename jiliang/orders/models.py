@@ -4,7 +4,9 @@ audited transition, and its results flow back into the enterprise's ledger."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jiliang.core.models import TimeStampedModel
 from jiliang.core.scoping import ScopedQuerySet
 from jiliang.instruments.choices import Conclusion
+from jiliang.instruments.validators import validate_document
 from jiliang.orders.choices import (
     APPROVAL_KINDS,
     OPEN_STATUSES,
@@ -55,6 +58,18 @@ TRANSITIONS = {
 def validate_printable(value: str) -> None:
     if any(ord(char) < 32 or ord(char) == 127 for char in value):
         raise ValidationError(_("Control characters are not allowed here."))
+
+
+def _stored_name(folder: str, filename: str) -> str:
+    return f"{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+def certificate_path(item, filename: str) -> str:
+    return _stored_name(f"order-certificates/{item.institution_id}", filename)
+
+
+def attachment_path(attachment, filename: str) -> str:
+    return _stored_name(f"order-files/{attachment.order_id}", filename)
 
 
 def order_condition(scope, roles=None, through: str = "") -> Q:
@@ -196,7 +211,9 @@ class Order(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class OrderItemQuerySet(ScopedQuerySet):
+class OrderPartQuerySet(ScopedQuerySet):
+    """Items and attachments: seen and changed with their order."""
+
     def visible_condition(self, scope):
         return order_condition(scope, through="order__")
 
@@ -233,6 +250,11 @@ class OrderItem(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     measured_error = models.CharField(_("measured error"), max_length=100, blank=True)
     expanded_uncertainty = models.CharField(_("expanded uncertainty"), max_length=100, blank=True)
+    certificate = models.FileField(
+        _("certificate"), upload_to=certificate_path, blank=True, validators=[validate_document]
+    )
+    # What the certificate's QR code carries: the public check page finds the item by it.
+    check_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     record = models.OneToOneField(
         "instruments.VerificationRecord",
         verbose_name=_("ledger record"),
@@ -242,7 +264,7 @@ class OrderItem(models.Model):
         related_name="order_item",
     )
 
-    objects = OrderItemQuerySet.as_manager()
+    objects = OrderPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order item")
@@ -271,6 +293,33 @@ class OrderItem(models.Model):
             raise ValidationError(
                 {"valid_until": _("The valid-until date is before the date of the result.")}
             )
+
+
+class OrderAttachment(models.Model):
+    """A document of the order: an approval's application material, a delivery note."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_document])
+    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    objects = OrderPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order attachment")
+        verbose_name_plural = _("order attachments")
+
+    def __str__(self):
+        return self.title
 
 
 class OrderPause(models.Model):

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiliang.core import audit, workdays
-from jiliang.core.services import require_organisation_role
+from jiliang.core.scoping import scope_for
+from jiliang.core.services import model_update, require_organisation_role
 from jiliang.instruments.choices import InstrumentStatus, RecordKind
 from jiliang.instruments.models import Instrument
 from jiliang.instruments.services import record_write
@@ -31,6 +32,7 @@ from jiliang.orders.models import (
     EDITOR_ROLES,
     TRANSITIONS,
     Order,
+    OrderAttachment,
     OrderItem,
     OrderPause,
     TimeLimit,
@@ -101,8 +103,9 @@ def order_create(*, actor, enterprise, institution, kind: str, instruments=(), *
     return order
 
 
-def _orderable(order: Order, instruments: list) -> list:
-    """The instruments, checked: the enterprise's own, in service, in no other open order."""
+def _orderable(order: Order, instruments: list, keep: Order | None = None) -> list:
+    """The instruments, checked: the enterprise's own, not retired, in no other open order
+    (``keep``: the order being changed)."""
     if order.is_approval:
         if instruments:
             raise ValidationError({"instruments": _("An approval is for an object, not items.")})
@@ -121,6 +124,7 @@ def _orderable(order: Order, instruments: list) -> list:
         )
     busy = (
         OrderItem.objects.filter(instrument__in=instruments, order__status__in=BUSY_STATUSES)
+        .exclude(order=keep)
         .select_related("instrument", "order")
         .first()
     )
@@ -132,6 +136,55 @@ def _orderable(order: Order, instruments: list) -> list:
             }
         )
     return instruments
+
+
+@transaction.atomic
+def order_update(*, actor, order: Order, instruments=None, **fields) -> Order:
+    """Change a draft or a returned order before it is submitted (again)."""
+    _require_party(actor, order, Party.ENTERPRISE)
+    if order.status not in (OrderStatus.DRAFT, OrderStatus.RETURNED):
+        raise ValidationError(_("Only a draft or a returned order can be changed."))
+    changes = model_update(instance=order, data=fields, fields=ORDER_FIELDS)
+    if instruments is not None:
+        chosen = _orderable(order, list(instruments), keep=order)
+        order.items.exclude(instrument__in=chosen).delete()
+        held = set(order.items.values_list("instrument_id", flat=True))
+        OrderItem.objects.bulk_create(
+            [
+                OrderItem(order=order, institution=order.institution, instrument=item)
+                for item in chosen
+                if item.pk not in held
+            ]
+        )
+        changes["instruments"] = [len(held), len(chosen)]
+    audit.record(
+        actor=actor,
+        action="orders.order.updated",
+        instance=order,
+        organisation=order.enterprise,
+        changes=changes,
+    )
+    return order
+
+
+@transaction.atomic
+def attachment_add(*, actor, order: Order, title: str, file) -> OrderAttachment:
+    """A document added by either party while the order is not closed."""
+    party = Party.ENTERPRISE if _acts_for(actor, order.enterprise) else Party.INSTITUTION
+    _require_party(actor, order, party)
+    if order.status in (OrderStatus.COMPLETED, OrderStatus.CANCELLED):
+        raise ValidationError(_("The order is closed."))
+    attachment = OrderAttachment(order=order, title=title, file=file, created_by=actor)
+    attachment.full_clean()
+    attachment.save()
+    audit.record(
+        actor=actor,
+        action="orders.attachment.added",
+        instance=attachment,
+        organisation=order.enterprise,
+        changes={"title": [None, title]},
+    )
+    return attachment
 
 
 def mandatory_filing(*, actor, enterprise, institution, today: date, **fields) -> Order:
@@ -220,6 +273,7 @@ def _write_back(actor, order: Order, item: OrderItem) -> None:
         valid_until=item.valid_until,
         measured_error=item.measured_error,
         expanded_uncertainty=item.expanded_uncertainty,
+        certificate=item.certificate.name,  # the same stored file
     )
     OrderItem.objects.filter(pk=item.pk).update(record=record)
     Instrument.objects.filter(
@@ -249,6 +303,50 @@ def item_record_result(*, actor, item: OrderItem, **result) -> OrderItem:
         },
     )
     return item
+
+
+@transaction.atomic
+def pause_start(*, actor, order: Order, reason: str, started: date) -> OrderPause:
+    """Stop an approval's clock (行政许可法 §45: expert review, 型式评价); the enterprise is
+    told in writing through its inbox."""
+    _require_party(actor, order, Party.INSTITUTION)
+    if not order.is_approval or order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
+        raise ValidationError(_("Only an accepted approval's time limit can be paused."))
+    if order.pauses.filter(ended__isnull=True).exists():
+        raise ValidationError(_("The time limit is already paused."))
+    pause = OrderPause(order=order, reason=reason, started=started)
+    pause.full_clean()
+    pause.save()
+    _pause_changed(actor, order, pause, "orders.pause.started")
+    return pause
+
+
+@transaction.atomic
+def pause_end(*, actor, pause: OrderPause, ended: date) -> OrderPause:
+    _require_party(actor, pause.order, Party.INSTITUTION)
+    if pause.ended is not None:
+        raise ValidationError(_("This pause has ended."))
+    pause.ended = ended
+    pause.full_clean()
+    pause.save()
+    _pause_changed(actor, pause.order, pause, "orders.pause.ended")
+    return pause
+
+
+def _pause_changed(actor, order: Order, pause: OrderPause, action: str) -> None:
+    if order.clock_started:
+        deadline = workdays.add_workdays_excluding(
+            order.clock_started, order.time_limit_days, _pauses(order)
+        )
+        Order.objects.filter(pk=order.pk).update(deadline=deadline)
+    audit.record(
+        actor=actor,
+        action=action,
+        instance=order,
+        organisation=order.enterprise,
+        changes={"pause": [None, str(pause)]},
+    )
+    _tell_the_other_party(order, Party.INSTITUTION)
 
 
 def time_limit(order: Order) -> int:
@@ -309,6 +407,11 @@ def _action_label(name: str) -> str:
         "receive": _("received"),
         "complete": _("completed"),
     }[name]
+
+
+def _acts_for(actor, organisation) -> bool:
+    scope = scope_for(actor)
+    return bool(scope) and organisation.pk in scope.organisation_ids(EDITOR_ROLES)
 
 
 def _require_party(actor, order: Order, party: str) -> None:

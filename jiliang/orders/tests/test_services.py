@@ -272,3 +272,39 @@ def test_mandatory_filing_orders_every_due_mandatory_instrument(world, scale_ite
     )
     assert [item.instrument for item in order.items.all()] == [due]
     assert order.kind == "mandatory"
+
+
+def test_a_returned_order_is_changed_then_submitted_and_a_closed_one_not(world):
+    order = new_order(world)
+    services.order_submit(actor=world.users["same_enterprise"], order=order)
+    services.order_return(actor=institution(world), order=order, reason="请改为邮寄")
+    other = add_instrument(world, management_number="JL-2")
+    services.order_update(
+        actor=world.users["same_enterprise"],
+        order=order,
+        instruments=[other],
+        service_mode="mail",
+        carrier="顺丰",
+        tracking_number="SF1234567890",
+    )
+    assert [item.instrument for item in order.items.all()] == [other]
+    services.order_submit(actor=world.users["same_enterprise"], order=order)
+    with pytest.raises(ValidationError, match="Only a draft"):
+        services.order_update(actor=world.users["same_enterprise"], order=order, carrier="EMS")
+
+
+def test_a_pause_moves_the_deadline_of_an_accepted_approval(world):
+    order = new_order(world, instruments=[], kind="pattern", description="ACS-30 电子计价秤")
+    services.order_submit(actor=world.users["same_enterprise"], order=order)
+    order = services.order_accept(actor=institution(world), order=order, today=date(2026, 2, 27))
+    pause = services.pause_start(
+        actor=institution(world), order=order, reason="type_evaluation", started=date(2026, 3, 2)
+    )
+    with pytest.raises(ValidationError, match="already paused"):
+        services.pause_start(
+            actor=institution(world), order=order, reason="expert_review", started=date(2026, 3, 3)
+        )
+    services.pause_end(actor=institution(world), pause=pause, ended=date(2026, 3, 6))
+    order.refresh_from_db()
+    assert order.deadline == date(2026, 4, 2)
+    assert Notification.objects.filter(recipient=world.users["same_enterprise"]).exists()
