@@ -1,11 +1,15 @@
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import translation
 
 from jiliang.core.testing.matrix import build_world
+from jiliang.orgs.models import Region
+from jiliang.orgs.reference import load_reference_regions
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -69,3 +73,37 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture
+def threads_database(transactional_db, tmp_path):
+    """A test database that threads can share. On SQLite the in-memory test database (one
+    shared cache, which fails at once with "table is locked" rather than waiting) is copied to a
+    file, opened as in production (WAL, busy timeout), by this thread and new ones until the end
+    of the test."""
+    if connections["default"].vendor != "sqlite":
+        yield
+        return
+    memory = connections["default"]
+    memory.ensure_connection()
+    path = tmp_path / "threads.sqlite3"
+    with sqlite3.connect(path) as target:
+        memory.connection.backup(target)
+    target.close()
+    original = connections.settings["default"]
+    connections.settings["default"] = {**original, "NAME": str(path)}
+    connections["default"] = connections.create_connection("default")
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = memory
+        connections.settings["default"] = original
+
+
+@pytest.fixture
+def shared_world(threads_database):
+    """The matrix world in a database that threads and real commits see (a transactional test
+    starts from an empty database: the reference regions first)."""
+    load_reference_regions(Region)
+    return build_world()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-import sqlite3
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -15,13 +14,9 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
-from django.db import connections
 
 from jiliang.accounts.services import user_create
-from jiliang.core.testing.matrix import build_world
 from jiliang.orgs import services as org_services
-from jiliang.orgs.models import Region
-from jiliang.orgs.reference import load_reference_regions
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
 
@@ -135,60 +130,3 @@ def member(world, username, role="viewer", organisation=None, **fields):
         actor=admin, organisation=organisation or world.enterprise, user=user, role=role
     )
     return user
-
-
-@pytest.fixture
-def threads_database(transactional_db, tmp_path):
-    """A test database that threads can share. On SQLite the in-memory test database (one
-    shared cache, which fails at once with "table is locked" rather than waiting) is copied to a
-    file, opened as in production (WAL, busy timeout), by this thread and new ones until the end
-    of the test."""
-    if connections["default"].vendor != "sqlite":
-        yield
-        return
-    memory = connections["default"]
-    memory.ensure_connection()
-    path = tmp_path / "threads.sqlite3"
-    with sqlite3.connect(path) as target:
-        memory.connection.backup(target)
-    target.close()
-    original = connections.settings["default"]
-    connections.settings["default"] = {**original, "NAME": str(path)}
-    connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = memory
-        connections.settings["default"] = original
-
-
-@pytest.fixture
-def shared_world(threads_database):
-    """The matrix world in a database that threads and real commits see (a transactional test
-    starts from an empty database: the reference regions first)."""
-    load_reference_regions(Region)
-    return build_world()
-
-
-def in_threads(count: int, work) -> list[str]:
-    """Run ``work()`` in ``count`` threads started together, each with its own database
-    connection; returns the errors they raised."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait()
-            work()
-        except Exception as error:
-            errors.append(f"{type(error).__name__}: {error}")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
+from jiliang.core.testing.threads import in_threads
 from jiliang.notifications import services
 from jiliang.notifications.models import (
     Email,
@@ -17,7 +18,7 @@ from jiliang.notifications.models import (
     ReminderProblem,
     ReminderRun,
 )
-from jiliang.notifications.tests.conftest import in_threads, member
+from jiliang.notifications.tests.conftest import member
 
 
 def tell(world, *users, title="检定到期：游标卡尺"):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext, override
 
+from jiliang.core.testing.threads import in_threads
 from jiliang.instruments.models import Instrument
 from jiliang.instruments.tests.conftest import add_instrument
 from jiliang.notifications import reminders, services, tasks
@@ -28,7 +29,7 @@ from jiliang.notifications.models import (
     ReminderProblem,
     ReminderRun,
 )
-from jiliang.notifications.tests.conftest import in_threads, member
+from jiliang.notifications.tests.conftest import member
 from jiliang.orgs import services as org_services
 from jiliang.orgs.demo import demo_uscc
 

@@ -6,12 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from jiliang.accounts.services import user_create
 from jiliang.core.models import AuditEvent
+from jiliang.core.testing.threads import in_threads
 from jiliang.instruments.models import Instrument, VerificationRecord
 from jiliang.instruments.tests.conftest import add_instrument, add_record
 from jiliang.notifications.models import Notification
 from jiliang.orders import services
 from jiliang.orders.models import Order, OrderItem, OrderPause, TimeLimit
+from jiliang.orgs.services import membership_add
 
 pytestmark = pytest.mark.usefixtures("english")  # messages below are matched in English
 
@@ -308,3 +311,36 @@ def test_a_pause_moves_the_deadline_of_an_accepted_approval(world):
     order.refresh_from_db()
     assert order.deadline == date(2026, 4, 2)
     assert Notification.objects.filter(recipient=world.users["same_enterprise"]).exists()
+
+
+def test_two_staff_accepting_at_once_one_wins_on_a_real_database(shared_world):
+    world = shared_world
+    order = new_order(world)
+    services.order_submit(actor=world.users["same_enterprise"], order=order)
+    clerks = [world.users["institution"], member_of_institution(world)]
+    errors = in_threads(
+        2,
+        lambda: services.order_accept(
+            actor=clerks.pop(), order=Order.objects.get(pk=order.pk), today=date.today()
+        ),
+    )
+    assert len(errors) == 1
+    assert "cannot be accepted" in errors[0]
+    assert Order.objects.get(pk=order.pk).status == "accepted"
+    assert AuditEvent.objects.filter(action="orders.order.accept").count() == 1
+
+
+def member_of_institution(world):
+    clerk = user_create(
+        actor=world.users["platform_admin"],
+        username="clerk",
+        email="clerk@example.com",
+        password="a-Clerk-Password-77",
+    )
+    membership_add(
+        actor=world.users["platform_admin"],
+        organisation=world.organisations["institution"],
+        user=clerk,
+        role="staff",
+    )
+    return clerk
