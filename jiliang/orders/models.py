@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -363,7 +364,9 @@ class TimeLimit(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=OrderKind.choices)
     green_channel = models.BooleanField(_("green channel"), default=False)
-    working_days = models.PositiveSmallIntegerField(_("working days"))
+    working_days = models.PositiveSmallIntegerField(
+        _("working days"), validators=[MinValueValidator(1), MaxValueValidator(250)]
+    )
 
     class Meta:
         verbose_name = _("time limit")

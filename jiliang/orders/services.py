@@ -349,6 +349,56 @@ def _pause_changed(actor, order: Order, pause: OrderPause, action: str) -> None:
     _tell_the_other_party(order, Party.INSTITUTION)
 
 
+@transaction.atomic
+def time_limit_set(
+    *, actor, institution, kind: str, green_channel: bool, working_days: int | None
+) -> TimeLimit | None:
+    """An institution's own limit for a kind of order; ``None`` goes back to the default.
+    Orders already counting keep the deadline they were given."""
+    require_organisation_role(actor, institution, frozenset({"admin"}))
+    current = TimeLimit.objects.filter(
+        institution=institution, kind=kind, green_channel=green_channel
+    ).first()
+    before = current.working_days if current else None
+    if working_days is None:
+        if current:
+            current.delete()
+        limit = None
+    else:
+        limit = current or TimeLimit(
+            institution=institution, kind=kind, green_channel=green_channel
+        )
+        limit.working_days = working_days
+        limit.full_clean()
+        limit.save()
+    audit.record(
+        actor=actor,
+        action="orders.time_limit.set",
+        subject=f"{kind} {'green' if green_channel else 'normal'}",
+        organisation=institution,
+        changes={"working_days": [before, working_days]},
+    )
+    return limit
+
+
+def time_limits(institution) -> list[dict]:
+    """Every kind's limit at ``institution``, normal and green channel, own or default."""
+    own = {
+        (limit.kind, limit.green_channel): limit.working_days
+        for limit in TimeLimit.objects.filter(institution=institution)
+    }
+    return [
+        {
+            "kind": kind,
+            "green_channel": green,
+            "working_days": own.get((kind, green), DEFAULT_TIME_LIMITS[(kind, green)]),
+            "is_default": (kind, green) not in own,
+        }
+        for kind in OrderKind.values
+        for green in (False, True)
+    ]
+
+
 def time_limit(order: Order) -> int:
     own = TimeLimit.objects.filter(
         institution=order.institution, kind=order.kind, green_channel=order.green_channel

@@ -344,3 +344,48 @@ def member_of_institution(world):
         role="staff",
     )
     return clerk
+
+
+def test_an_institution_sets_its_own_time_limits_and_only_its_admin_may(world):
+    institution_org = world.organisations["institution"]
+    services.time_limit_set(
+        actor=institution(world),
+        institution=institution_org,
+        kind="verification",
+        green_channel=True,
+        working_days=3,
+    )
+    limits = {
+        (row["kind"], row["green_channel"]): row for row in services.time_limits(institution_org)
+    }
+    assert limits[("verification", True)] == {
+        "kind": "verification",
+        "green_channel": True,
+        "working_days": 3,
+        "is_default": False,
+    }
+    assert limits[("standard", False)]["working_days"] == 20
+    with pytest.raises(ValidationError):
+        services.time_limit_set(
+            actor=institution(world),
+            institution=institution_org,
+            kind="verification",
+            green_channel=True,
+            working_days=0,
+        )
+    with pytest.raises(Http404):
+        services.time_limit_set(
+            actor=world.users["same_enterprise"],
+            institution=institution_org,
+            kind="verification",
+            green_channel=True,
+            working_days=None,
+        )
+    services.time_limit_set(
+        actor=institution(world),
+        institution=institution_org,
+        kind="verification",
+        green_channel=True,
+        working_days=None,
+    )
+    assert not TimeLimit.objects.exists()
