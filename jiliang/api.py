@@ -6,6 +6,7 @@ from jiliang.accounts.api import router as accounts_router
 from jiliang.core.api import API_AUTH, install_error_handlers
 from jiliang.instruments.api import router as instruments_router
 from jiliang.notifications.api import router as notifications_router
+from jiliang.orders.api import router as orders_router
 from jiliang.orgs.api import router as orgs_router
 
 api = NinjaAPI(
@@ -20,4 +21,6 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", orgs_router)
 api.add_router("", instruments_router)
+api.add_router("", "jiliang.orders.stats_api.router")
 api.add_router("", notifications_router)
+api.add_router("", orders_router)

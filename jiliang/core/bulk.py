@@ -51,6 +51,12 @@ def insert_rows(
         if field not in given and not field.primary_key
     ]
     now = timezone.now()
+    # A callable default (a random token) is called for every row; other defaults once.
+    fresh = [
+        (position, field)
+        for position, field in enumerate(others)
+        if field.has_default() and callable(field.default)
+    ]
     constants = [
         field.get_db_prep_save(
             now
@@ -70,6 +76,8 @@ def insert_rows(
         values = [*row, *constants]
         for position, prepare in preparers:
             values[position] = prepare(values[position])
+        for position, field in fresh:
+            values[len(given) + position] = field.get_db_prep_save(field.get_default(), db)
         return values
 
     table = db.ops.quote_name(model._meta.db_table)

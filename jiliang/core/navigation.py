@@ -44,6 +44,7 @@ SECTIONS = [
         _("Verification and approvals"),
         "clipboard-check",
         frozenset({DashboardRole.ENTERPRISE, DashboardRole.INSTITUTION, DashboardRole.REGULATOR}),
+        "orders:order_list",
     ),
     Section(
         "sharing",

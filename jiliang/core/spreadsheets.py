@@ -1,7 +1,8 @@
 """Reading the spreadsheets people bring: xlsx, xls, ods and csv (UTF-8, with BOM, or GB18030).
 
 Every cell comes back as a clean string: integers stored as floats lose their ``.0``, dates
-become ISO dates, full-width spaces and stray whitespace are trimmed.
+become ISO dates, full-width spaces and stray whitespace are trimmed. The ``read_raw_`` functions
+leave cells as the file holds them, for callers that clean only the cells they use.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 def read_rows(content: bytes, filename: str, *, sheet: str | None = None) -> list[list[str]]:
     """All rows of the file's first (or named) sheet as lists of cleaned strings."""
-    sheets = read_sheets(content, filename)
+    return clean_rows(read_raw_rows(content, filename, sheet=sheet))
+
+
+def read_raw_rows(content: bytes, filename: str, *, sheet: str | None = None) -> list[list]:
+    """As ``read_rows``, but each cell as the file holds it (see ``read_raw_sheets``)."""
+    sheets = read_raw_sheets(content, filename)
     if sheet is None:
         return next(iter(sheets.values()))
     if sheet not in sheets:
@@ -35,10 +41,17 @@ def read_rows(content: bytes, filename: str, *, sheet: str | None = None) -> lis
 
 def read_sheets(content: bytes, filename: str) -> dict[str, list[list[str]]]:
     """Every sheet's rows, by sheet name (a CSV file is one sheet named after the file)."""
+    return {name: clean_rows(rows) for name, rows in read_raw_sheets(content, filename).items()}
+
+
+def read_raw_sheets(content: bytes, filename: str) -> dict[str, list[list]]:
+    """As ``read_sheets``, but each cell as the file holds it: ``clean_cell`` makes it a string.
+
+    For large files whose every cell is not needed: cleaning all of them costs more than
+    reading them."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
-        rows = csv.reader(io.StringIO(decode(content)))
-        return {Path(filename).stem: [[clean_cell(cell) for cell in row] for row in rows]}
+        return {Path(filename).stem: list(csv.reader(io.StringIO(decode(content))))}
     if suffix not in SPREADSHEET_SUFFIXES:
         raise ValidationError(
             _("%(name)s is not a spreadsheet: use .xlsx, .xls, .ods or .csv."),
@@ -47,19 +60,25 @@ def read_sheets(content: bytes, filename: str) -> dict[str, list[list[str]]]:
         )
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return {
-            name: [
-                [clean_cell(cell) for cell in row]
-                for row in workbook.get_sheet_by_name(name).to_python()
-            ]
-            for name in workbook.sheet_names
-        }
+        return {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
     except (CalamineError, ValueError, OSError) as error:
         raise ValidationError(
             _("%(name)s could not be read as a spreadsheet: %(error)s"),
             code="unreadable",
             params={"name": filename, "error": error},
         ) from None
+
+
+def clean_rows(rows: list[list]) -> list[list[str]]:
+    return [clean_cells(row) for row in rows]
+
+
+def clean_cells(cells: list) -> list[str]:
+    # Most cells are text: cleaned here rather than in a call of clean_cell each.
+    return [
+        cell.replace("\u3000", " ").strip() if type(cell) is str else clean_cell(cell)
+        for cell in cells
+    ]
 
 
 def decode(content: bytes) -> str:

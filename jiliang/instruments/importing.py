@@ -7,13 +7,17 @@ cell. ``commit_import`` (in services) writes a plan without problems in one tran
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import count
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import CharField
 from django.utils.translation import gettext as _
 
-from jiliang.core.spreadsheets import read_rows, read_sheets
+from jiliang.core.spreadsheets import clean_cells, clean_rows, read_raw_rows, read_raw_sheets
 from jiliang.instruments import catalogue, schedule
 from jiliang.instruments.choices import Conclusion, RecordKind, Traceability
 from jiliang.instruments.ledger_columns import COLUMN_BY_FIELD, IMPORTED, header_key
@@ -151,25 +155,16 @@ def plan_import(
 
     ``mapping`` ({header: field, or "" to ignore the column}) overrides the detected columns;
     ``on_progress(percent)`` is called now and then on long files."""
-    sheet, rows = _choose_sheet(content, filename, sheet)
-    header_index, columns, mapping = _header(rows, mapping)
-    headers = [text for text in rows[header_index] if text]
-    plan = ImportPlan(filename, sheet, header_index + 1, mapping, headers)
+    plan, body = _read_sheet(content, filename, sheet, mapping)
     context = _Context(organisation)
     seen_numbers: dict[str, int] = {}
-    body = rows[header_index + 1 :]
-    for index, cells in enumerate(body, start=header_index + 2):
+    for index, instrument, record, interval_text in body.rows():
         if on_progress and index % PROGRESS_EVERY == 0:
-            on_progress(int(100 * (index - header_index) / len(body)))
-        # The row's filled cells by field; a row without any is skipped.
-        raw = {
-            column_field: cells[position]
-            for position, column_field in columns.items()
-            if position < len(cells) and cells[position]
-        }
-        if not raw:
+            on_progress(int(100 * (index - plan.header_row + 1) / len(body)))
+        if instrument is None:
             continue
-        planned, problems = context.plan_row(index, raw)
+        problems = body.problems(index)
+        planned, problems = context.plan_row(index, instrument, record, interval_text, problems)
         number = planned.instrument.get("management_number")
         if number and number in seen_numbers:
             problems.append(
@@ -187,19 +182,32 @@ def plan_import(
         plan.rows.append(planned)
     if not plan.rows:
         raise ValidationError(
-            _("The sheet %(sheet)s has a header but no instruments.") % {"sheet": sheet}
+            _("The sheet %(sheet)s has a header but no instruments.") % {"sheet": plan.sheet}
         )
     return plan
 
 
+def _read_sheet(content, filename, sheet, mapping) -> tuple[ImportPlan, _Body]:
+    """The plan, still empty, and the ledger sheet's body, read; the sheet's cells as read from
+    the file are let go of before the rows are planned."""
+    sheet, rows = _choose_sheet(content, filename, sheet)
+    head = clean_rows(rows[:HEADER_SEARCH_ROWS])
+    header_index, columns, mapping = _header(head, mapping)
+    headers = [text for text in head[header_index] if text]
+    plan = ImportPlan(filename, sheet, header_index + 1, mapping, headers)
+    body = _Body(rows[header_index + 1 :], _mapped_columns(columns), first_line=header_index + 2)
+    return plan, body
+
+
 def _choose_sheet(content, filename, sheet):
-    """The named sheet, else the one whose header looks most like a ledger."""
+    """The named sheet, else the one whose header looks most like a ledger; its cells uncleaned."""
     if sheet:
-        return sheet, read_rows(content, filename, sheet=sheet)
-    sheets = read_sheets(content, filename)
+        return sheet, read_raw_rows(content, filename, sheet=sheet)
+    sheets = read_raw_sheets(content, filename)
 
     def score(name):
-        return max((_header_score(row) for row in sheets[name][:HEADER_SEARCH_ROWS]), default=0)
+        head = clean_rows(sheets[name][:HEADER_SEARCH_ROWS])
+        return max((_header_score(row) for row in head), default=0)
 
     best = max(sheets, key=score)
     return best, sheets[best]
@@ -254,6 +262,128 @@ def _field_for(text: str) -> str | None:
     return None
 
 
+# The value of a cell without one: empty, unreadable, or saying there is none (—, 无).
+NO_VALUE = object()
+
+
+class _MappedColumn(NamedTuple):
+    position: int
+    field: str
+    header: str
+    parse: Callable[[str], object] | None  # None: the text is the value
+    limit: int | None  # the longest text the field holds
+
+    def cells(self, rows: list[list]) -> list:
+        """The column's cells, top to bottom; None past the end of a short row."""
+        try:
+            return list(map(itemgetter(self.position), rows))
+        except IndexError:  # a CSV row ends at its last cell
+            return [row[self.position] if self.position < len(row) else None for row in rows]
+
+    def read(self, texts: list[str]) -> tuple[list, dict[str, tuple[str, str]]]:
+        """Each cell's value and, by text, the problem of the cells holding it: the value to
+        show and the message."""
+        if self.parse is None:  # free text, often different in every row
+            return [text or NO_VALUE for text in texts], self._too_long(texts)
+        # Ledgers repeat the same dates and words thousands of times: each is parsed once.
+        values, problems = {"": NO_VALUE}, {}
+        for text in set(texts).difference({""}):
+            try:
+                value = self.parse(text)
+            except ValueError as error:
+                values[text], problems[text] = NO_VALUE, (text, str(error))
+                continue
+            values[text] = NO_VALUE if value in (None, "") else value
+            if self.limit and len(value) > self.limit:
+                problems[text] = (text[:50], self._too_long_message())
+        return list(map(values.__getitem__, texts)), problems
+
+    def _too_long(self, texts: list[str]) -> dict[str, tuple[str, str]]:
+        if not self.limit or max(map(len, texts), default=0) <= self.limit:
+            return {}
+        return {
+            text: (text[:50], self._too_long_message()) for text in texts if len(text) > self.limit
+        }
+
+    def _too_long_message(self) -> str:
+        return _("Longer than %(count)d characters.") % {"count": self.limit}
+
+
+def _mapped_columns(columns: dict[int, str]) -> list[_MappedColumn]:
+    """What each mapped column's cells need, looked up once for the whole file."""
+    return [
+        _MappedColumn(
+            position,
+            name,
+            COLUMN_BY_FIELD[name].header,
+            None if COLUMN_BY_FIELD[name].is_free_text else COLUMN_BY_FIELD[name].parse,
+            TEXT_LIMITS.get(name),
+        )
+        for position, name in sorted(columns.items())
+    ]
+
+
+class _Body:
+    """The rows under the header, cleaned and parsed a column at a time: a cell costs less in
+    a column's list comprehension than in a loop over a row's cells."""
+
+    def __init__(self, rows: list[list], columns: list[_MappedColumn], *, first_line: int):
+        self.size = len(rows)
+        self.first_line = first_line
+        self.problems_by_line: dict[int, list[Problem]] = {}
+        texts, values = {}, {}
+        for column in columns:  # in the sheet's order: a row's problems follow its cells'
+            texts[column.field] = clean_cells(column.cells(rows))
+            values[column.field], problems = column.read(texts[column.field])
+            if problems:
+                self._add_problems(column.header, texts[column.field], problems)
+        self.filled = list(map(any, zip(*texts.values(), strict=True)))
+        self.interval_texts = texts.get("interval_months") or [""] * self.size
+        # Instruments' fields in their usual order, then the record's.
+        self.instrument_fields = [name for name in INSTRUMENT_FIELDS if name in values]
+        self.record_fields = [name for name in RECORD_FIELDS if name in values]
+        self.values = [values[name] for name in self.instrument_fields + self.record_fields]
+
+    def __len__(self) -> int:
+        return self.size
+
+    def rows(self):
+        """(line, instrument values, record values, interval text) of each row, by field of
+        the cells with a value; (line, None, None, "") for a row without a filled cell."""
+        split = len(self.instrument_fields)
+        rows = zip(
+            count(self.first_line),
+            self.filled,
+            zip(*self.values, strict=True),
+            self.interval_texts,
+        )
+        for line, filled, values, interval_text in rows:
+            if not filled:
+                yield line, None, None, ""
+                continue
+            instrument = {
+                name: value
+                for name, value in zip(self.instrument_fields, values[:split], strict=True)
+                if value is not NO_VALUE
+            }
+            record = {
+                name: value
+                for name, value in zip(self.record_fields, values[split:], strict=True)
+                if value is not NO_VALUE
+            }
+            yield line, instrument, record, interval_text
+
+    def problems(self, line: int) -> list[Problem]:
+        """The problems of the row's cells, in the order of its columns."""
+        return self.problems_by_line.pop(line, [])
+
+    def _add_problems(self, header: str, texts: list[str], problems: dict[str, tuple[str, str]]):
+        for line, text in zip(count(self.first_line), texts):
+            if text in problems:
+                problem = Problem(line, header, *problems[text])
+                self.problems_by_line.setdefault(line, []).append(problem)
+
+
 class _Context:
     """What rows are compared with: the organisation's instruments and the catalogue."""
 
@@ -284,29 +414,11 @@ class _Context:
         for instrument_id, *values in latest:
             self.records.setdefault(instrument_id, set()).add(tuple(values))
 
-    def plan_row(self, line: int, raw: dict) -> tuple[PlannedRow, list[Problem]]:
-        values, problems = {}, []
-        for column_field, text in raw.items():
-            column = COLUMN_BY_FIELD[column_field]
-            try:
-                value = column.parse(text) if column_field != "catalogue_item" else text
-            except ValueError as error:
-                problems.append(Problem(line, column.header, text, str(error)))
-                continue
-            limit = TEXT_LIMITS.get(column_field)
-            if limit and len(value) > limit:
-                problems.append(
-                    Problem(
-                        line,
-                        column.header,
-                        text[:50],
-                        _("Longer than %(count)d characters.") % {"count": limit},
-                    )
-                )
-            values[column_field] = value
-        instrument = {
-            name: values[name] for name in INSTRUMENT_FIELDS if values.get(name) not in (None, "")
-        }
+    def plan_row(
+        self, line: int, instrument: dict, record_values: dict, interval_text: str, problems: list
+    ) -> tuple[PlannedRow, list[Problem]]:
+        """``instrument`` and ``record_values``: the row's cells with a value, by field;
+        ``problems``: its cells', to which the row's own are added."""
         for name, default in DEFAULTS.items():
             instrument.setdefault(name, default)
         item_text = instrument.pop("catalogue_item", "")
@@ -323,8 +435,8 @@ class _Context:
             item = None
         instrument["catalogue_item"] = item
         existing = self._existing(instrument)
-        problems += self._check(line, instrument, existing, raw.get("interval_months", ""))
-        record = self._record(line, values, instrument, problems)
+        problems += self._check(line, instrument, existing, interval_text)
+        record = self._record(line, record_values, instrument, problems)
         planned = PlannedRow(line, "create", instrument, record)
         if existing is not None:
             planned.existing_id = existing.pk

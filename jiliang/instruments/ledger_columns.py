@@ -23,6 +23,11 @@ class Column:
     synonyms: tuple[str, ...] = ()
     parse: Callable[[str], object] | None = _text  # None: written on export, ignored on import
 
+    @property
+    def is_free_text(self) -> bool:
+        """Whether the cell's cleaned text is the value as it is."""
+        return self.parse is _text
+
     def names(self) -> set[str]:
         return {header_key(name) for name in (self.header, self.field, *self.synonyms)}
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.core.models import TimeStampedModel
@@ -62,7 +63,7 @@ def validate_printable(value: str) -> None:
 
 
 def _stored_name(folder: str, filename: str) -> str:
-    return f"{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return f"{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
 
 
 def certificate_path(item, filename: str) -> str:
@@ -189,7 +190,7 @@ class Order(TimeStampedModel):
 
     @property
     def number(self) -> str:
-        return f"JL{self.created:%Y%m%d}{self.pk:06d}" if self.pk else ""
+        return f"JL{timezone.localtime(self.created):%Y%m%d}{self.pk:06d}" if self.pk else ""
 
     @property
     def is_approval(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,8 +72,16 @@ ORDER_FIELDS = [
 def order_create(*, actor, enterprise, institution, kind: str, instruments=(), **fields) -> Order:
     """A draft order of ``enterprise`` to ``institution`` for its ``instruments``."""
     require_organisation_role(actor, enterprise, EDITOR_ROLES)
-    if institution.kind != OrganisationKind.INSTITUTION or not institution.is_active:
+    if (
+        institution.kind != OrganisationKind.INSTITUTION
+        or not institution.is_active
+        or institution == enterprise
+    ):
         raise ValidationError({"institution": _("Choose a metrology institution.")})
+    if enterprise.kind not in (OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION):
+        raise ValidationError(
+            {"enterprise": _("Only enterprises and institutions order services.")}
+        )
     unknown = set(fields) - set(ORDER_FIELDS)
     if unknown:
         raise ValueError(f"Not order fields: {sorted(unknown)}")
@@ -145,8 +153,9 @@ def order_update(*, actor, order: Order, instruments=None, **fields) -> Order:
     if order.status not in (OrderStatus.DRAFT, OrderStatus.RETURNED):
         raise ValidationError(_("Only a draft or a returned order can be changed."))
     changes = model_update(instance=order, data=fields, fields=ORDER_FIELDS)
-    if instruments is not None:
-        chosen = _orderable(order, list(instruments), keep=order)
+    instruments = None if instruments is None else list(instruments)
+    if instruments is not None and (instruments or not order.is_approval):  # approvals: no items
+        chosen = _orderable(order, instruments, keep=order)
         order.items.exclude(instrument__in=chosen).delete()
         held = set(order.items.values_list("instrument_id", flat=True))
         OrderItem.objects.bulk_create(
@@ -196,12 +205,17 @@ def mandatory_filing(*, actor, enterprise, institution, today: date, **fields) -
         .filter(Instrument.objects.mandatory_condition())
         .order_by("next_due", "management_number")
     )
+    instruments = list(due)
+    if not instruments:
+        raise ValidationError(
+            {"instruments": _("No mandatory instrument is overdue or due within 30 days.")}
+        )
     return order_create(
         actor=actor,
         enterprise=enterprise,
         institution=institution,
         kind=OrderKind.MANDATORY_VERIFICATION,
-        instruments=list(due),
+        instruments=instruments,
         **fields,
     )
 
@@ -215,6 +229,7 @@ def order_cancel(*, actor, order: Order) -> Order:
 
 
 def order_return(*, actor, order: Order, reason: str) -> Order:
+    _require_party(actor, order, Party.INSTITUTION)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the enterprise must change.")})
     return _transition(actor, order, "return", return_reason=reason.strip())
@@ -237,15 +252,19 @@ def order_receive(*, actor, order: Order, today: date) -> Order:
     return order
 
 
+@transaction.atomic
 def order_complete(*, actor, order: Order, today: date) -> Order:
     """Close the order: each item's result becomes a record in the enterprise's ledger and the
-    instrument is in use again."""
+    instrument is in use again; all of it or nothing."""
+    _require_party(actor, order, Party.INSTITUTION)
     items = list(order.items.select_related("instrument"))
     missing = [item for item in items if not item.has_result]
-    if missing and not order.is_approval:
+    if missing and not order.is_approval and order.allowed("complete"):
         raise ValidationError(
-            _("Record a result for every instrument first: %(instrument)s has none.")
-            % {"instrument": missing[0].instrument}
+            {
+                "items": _("Record a result for every instrument first: %(instrument)s has none.")
+                % {"instrument": missing[0].instrument}
+            }
         )
     late = bool(order.deadline and today > order.deadline)
     order = _transition(
@@ -291,8 +310,22 @@ def item_record_result(*, actor, item: OrderItem, **result) -> OrderItem:
     before = {name: getattr(item, name) for name in result}
     for name, value in result.items():
         setattr(item, name, value)
+    reused = _("This institution has issued this certificate number.")
+    if (
+        item.certificate_number
+        and OrderItem.objects.filter(
+            institution=item.institution, certificate_number=item.certificate_number
+        )
+        .exclude(pk=item.pk)
+        .exists()
+    ):
+        raise ValidationError({"certificate_number": reused})
     item.full_clean()
-    item.save()
+    try:
+        with transaction.atomic():  # the constraint decides between two clerks at once
+            item.save(update_fields=list(result))  # a certificate generated meanwhile stays
+    except IntegrityError:
+        raise ValidationError({"certificate_number": reused}) from None
     audit.record(
         actor=actor,
         action="orders.item.result",
@@ -314,6 +347,8 @@ def pause_start(*, actor, order: Order, reason: str, started: date) -> OrderPaus
         raise ValidationError(_("Only an accepted approval's time limit can be paused."))
     if order.pauses.filter(ended__isnull=True).exists():
         raise ValidationError(_("The time limit is already paused."))
+    if started > timezone.localdate():
+        raise ValidationError({"started": _("A pause cannot start in the future.")})
     pause = OrderPause(order=order, reason=reason, started=started)
     pause.full_clean()
     pause.save()
@@ -468,11 +503,17 @@ def _require_party(actor, order: Order, party: str) -> None:
     """404 unless the actor sees the order; 403 unless they act for the party concerned."""
     if not Order.objects.visible_to(actor).filter(pk=order.pk).exists():
         raise Http404
-    organisation = order.enterprise if party == Party.ENTERPRISE else order.institution
+    enterprise = party == Party.ENTERPRISE
     try:
-        require_organisation_role(actor, organisation, EDITOR_ROLES)
+        require_organisation_role(
+            actor, order.enterprise if enterprise else order.institution, EDITOR_ROLES
+        )
     except Http404:
-        raise PermissionDenied(_("Only the %(party)s may do this.") % {"party": party}) from None
+        raise PermissionDenied(
+            _("Only the enterprise may do this.")
+            if enterprise
+            else _("Only the institution may do this.")
+        ) from None
 
 
 def _tell_the_other_party(order: Order, acting_party: str) -> None:

@@ -5,6 +5,7 @@ from django.db import transaction
 from jiliang.accounts.services import user_create
 from jiliang.instruments import demo as instruments_demo
 from jiliang.notifications import demo as notifications_demo
+from jiliang.orders import demo as orders_demo
 from jiliang.orgs import demo as orgs_demo
 
 ADMIN_USERNAME = "demo-admin"
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         orgs_demo.load(admin)
         instruments_demo.load(admin)
         notifications_demo.load(admin)
+        orders_demo.load(admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: sign in as {ADMIN_USERNAME} or "

@@ -1,0 +1,258 @@
+"""Certificates of order items: a PDF generated from the institution's template with a QR code
+that opens the public check page, and the lookups behind that page.
+
+An institution's own template
+-----------------------------
+The PDF is rendered from the first template that exists of
+``orders/certificate_pdf_<institution id>.html`` and ``orders/certificate_pdf.html`` (the
+platform's default). To adapt the certificate for one institution, place a template named after
+its id in a template directory (``templates/orders/certificate_pdf_7.html`` in the project's
+``templates`` folder) that extends the default and overrides only what differs::
+
+    {% extends "orders/certificate_pdf.html" %}
+    {% block header %}<img class="logo" src="data:image/png;base64,…" alt="">
+      {{ block.super }}{% endblock %}
+    {% block signatures %}…the institution's own lines for 检定员, 核验员, 批准人…{% endblock %}
+
+The blocks are ``style``, ``header``, ``facts``, ``signatures`` and ``footer``; the context is
+what ``certificate_context`` returns. Images must be ``data:`` URIs or absolute ``file://``
+paths (the PDF is rendered without a base URL). The printed words are the customary Chinese
+ones and are not translated.
+
+What the public may see
+-----------------------
+A certificate exists for the public once its order is completed: the check by institution and
+number finds nothing before that. The QR code's page (found by the item's unguessable
+``check_token``) already shows a generated certificate while the order is in service, marked as
+not yet issued. Either shows the key facts of ``PublicCertificate`` and nothing else: of the
+enterprise, only its name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import segno
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+
+from jiliang.core import audit
+from jiliang.core.services import require_organisation_role
+from jiliang.instruments.choices import Conclusion
+from jiliang.orders.choices import OrderKind, OrderStatus
+from jiliang.orders.models import EDITOR_ROLES, Order, OrderItem
+
+VERIFICATION_KINDS = frozenset({OrderKind.MANDATORY_VERIFICATION, OrderKind.VERIFICATION})
+# The printed title, and the word for the date of the result, per kind of order.
+TITLES = {
+    OrderKind.MANDATORY_VERIFICATION: "检定证书",
+    OrderKind.VERIFICATION: "检定证书",
+    OrderKind.CALIBRATION: "校准证书",
+    OrderKind.TESTING: "测试报告",
+}
+# A verification that fails is not certified: the institution issues a notice of the result
+# (计量检定印、证管理办法 §6: 检定不合格的，出具检定结果通知书).
+FAILED_VERIFICATION_TITLE = "检定结果通知书"
+DATE_LABELS = {
+    OrderKind.MANDATORY_VERIFICATION: "检定日期",
+    OrderKind.VERIFICATION: "检定日期",
+    OrderKind.CALIBRATION: "校准日期",
+    OrderKind.TESTING: "测试日期",
+}
+CONCLUSIONS = {
+    Conclusion.PASS: "合格",
+    Conclusion.FAIL: "不合格",
+    Conclusion.RESTRICTED: "准用（限用）",
+}
+DEFAULT_TEMPLATE = "orders/certificate_pdf.html"
+# Orders whose generated certificates the QR code's page shows; the check by number needs
+# a completed order.
+TOKEN_STATUSES = (OrderStatus.IN_SERVICE, OrderStatus.COMPLETED)
+
+
+def certificate_title(kind: str, conclusion: str) -> str:
+    if kind in VERIFICATION_KINDS and conclusion == Conclusion.FAIL:
+        return FAILED_VERIFICATION_TITLE
+    return TITLES[kind]
+
+
+def check_url(item: OrderItem) -> str:
+    """The absolute URL of the item's public check page: what the QR code carries."""
+    return settings.JILIANG_SITE_URL + reverse("certificates:detail", args=[item.check_token])
+
+
+def _qr_data_uri(url: str) -> str:
+    # Error correction "m" survives a smudge or a stamp over a corner; the quiet zone is the
+    # four modules the standard asks for, since nothing else on the page keeps text away.
+    return segno.make(url, error="m", micro=False).svg_data_uri(border=4)
+
+
+def certificate_context(item: OrderItem, *, issued: date) -> dict:
+    """What a certificate template receives."""
+    order = item.order
+    url = check_url(item)
+    return {
+        "item": item,
+        "order": order,
+        "institution": order.institution,
+        "enterprise": order.enterprise,
+        "instrument": item.instrument,
+        "title": certificate_title(order.kind, item.conclusion),
+        "date_label": DATE_LABELS[order.kind],
+        "conclusion": CONCLUSIONS.get(item.conclusion, ""),
+        "issued": issued,
+        "check_url": url,
+        "qr": _qr_data_uri(url),
+    }
+
+
+def render_certificate_pdf(item: OrderItem, *, issued: date) -> bytes:
+    """The item's certificate as an A4 PDF, from its institution's template."""
+    template = select_template(
+        [f"orders/certificate_pdf_{item.order.institution_id}.html", DEFAULT_TEMPLATE]
+    )
+    html = template.render(certificate_context(item, issued=issued))
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def _require_institution_editor(actor, order: Order) -> None:
+    """404 unless the actor sees the order; 403 unless they edit for its institution."""
+    if not Order.objects.visible_to(actor).filter(pk=order.pk).exists():
+        raise Http404
+    try:
+        require_organisation_role(actor, order.institution, EDITOR_ROLES)
+    except Http404:  # an enterprise member who may not look the institution up
+        raise PermissionDenied(_("Only the institution may do this.")) from None
+
+
+@transaction.atomic
+def certificate_generate(*, actor, item: OrderItem) -> OrderItem:
+    """Generate the item's certificate from its institution's template and store it as the
+    item's certificate (replacing an uploaded or earlier generated one, whose file is kept)."""
+    _require_institution_editor(actor, item.order)
+    # The order's row lock keeps the order in service until the file is stored: completing
+    # it, which copies the certificate into the ledger, waits for this transaction.
+    order = (
+        Order.objects.select_for_update()
+        .select_related("institution", "enterprise")
+        .get(pk=item.order_id)
+    )
+    item = OrderItem.objects.select_for_update().get(pk=item.pk)
+    item.order = order
+    if order.status != OrderStatus.IN_SERVICE:
+        raise ValidationError(
+            _(
+                "Certificates are generated while the order is in service: after the items "
+                "are received and before the order is completed."
+            )
+        )
+    if order.kind not in TITLES:
+        raise ValidationError(
+            _(
+                "Upload the certificate of an approval: generated certificates are for "
+                "verification, calibration and testing."
+            )
+        )
+    if not item.has_result:
+        raise ValidationError(
+            _("Record the result first: the certificate shows the conclusion and its date.")
+        )
+    if not item.certificate_number:
+        raise ValidationError(
+            {
+                "certificate_number": _(
+                    "Record the certificate number first: it is printed on the certificate."
+                )
+            }
+        )
+    pdf = render_certificate_pdf(item, issued=timezone.localdate())
+    before = item.certificate.name
+    item.certificate.save("certificate.pdf", ContentFile(pdf), save=False)
+    OrderItem.objects.filter(pk=item.pk).update(certificate=item.certificate.name)
+    audit.record(
+        actor=actor,
+        action="orders.item.certificate_generated",
+        instance=item,
+        organisation=order.enterprise,
+        changes={"certificate": [before, item.certificate.name]},
+    )
+    return item
+
+
+@dataclass(frozen=True)
+class PublicCertificate:
+    """The facts the public check shows: nothing else of the order or the enterprise."""
+
+    institution: str
+    number: str
+    title: str
+    kind: str
+    customer: str
+    instrument_name: str
+    instrument_model: str
+    serial_number: str
+    date: date
+    conclusion: str
+    conclusion_label: str
+    valid_until: date | None
+    completed: bool
+
+
+def _public(item: OrderItem) -> PublicCertificate:
+    order, instrument = item.order, item.instrument
+    return PublicCertificate(
+        institution=order.institution.name,
+        number=item.certificate_number,
+        title=certificate_title(order.kind, item.conclusion),
+        kind=order.get_kind_display(),
+        customer=order.enterprise.name,
+        instrument_name=instrument.name,
+        instrument_model=instrument.model,
+        serial_number=instrument.serial_number,
+        date=item.result_date,
+        conclusion=item.conclusion,
+        conclusion_label=item.get_conclusion_display(),
+        valid_until=item.valid_until,
+        completed=order.status == OrderStatus.COMPLETED,
+    )
+
+
+def _certificates():
+    """Items that are certificates: of an instrument, with a result and a number."""
+    return (
+        OrderItem.objects.filter(instrument__isnull=False, result_date__isnull=False)
+        .exclude(conclusion="")
+        .exclude(certificate_number="")
+        .select_related("order__institution", "order__enterprise", "instrument")
+    )
+
+
+def public_certificate_by_token(token: uuid.UUID) -> PublicCertificate | None:
+    """The certificate the QR code points to, while its order is in service or completed."""
+    item = _certificates().filter(check_token=token, order__status__in=TOKEN_STATUSES).first()
+    return _public(item) if item else None
+
+
+def public_certificate_by_number(*, institution, number: str) -> PublicCertificate | None:
+    """The certificate ``institution`` issued under exactly ``number``, once its order is
+    completed; ``None`` for a number it never issued."""
+    item = (
+        _certificates()
+        .filter(
+            institution=institution,
+            certificate_number=number,
+            order__status=OrderStatus.COMPLETED,
+        )
+        .first()
+    )
+    return _public(item) if item else None

@@ -1,0 +1,311 @@
+"""Reads of service orders that depend on who is asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jiliang.core import workdays
+from jiliang.core.models import AuditEvent
+from jiliang.core.scoping import scope_for
+from jiliang.instruments.choices import InstrumentStatus
+from jiliang.instruments.models import Instrument
+from jiliang.instruments.selectors import text_search
+from jiliang.orders.choices import OPEN_STATUSES, Party
+from jiliang.orders.models import EDITOR_ROLES, Order, OrderAttachment, OrderItem, OrderPause
+from jiliang.orders.services import BUSY_STATUSES
+from jiliang.orgs.choices import OrganisationKind
+from jiliang.orgs.models import Organisation
+
+# How far ahead mandatory filing looks (services.mandatory_filing).
+FILING_HORIZON_DAYS = 30
+# The instrument picker lists at most this many instruments besides those already chosen.
+PICKER_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    status: str = ""
+    kind: str = ""
+
+
+def _filtered(orders, filters: OrderFilters):
+    if filters.status:
+        orders = orders.filter(status=filters.status)
+    if filters.kind:
+        orders = orders.filter(kind=filters.kind)
+    return orders
+
+
+def _item_count():
+    """The number of items of each order row, as a correlated subquery: evaluated for the rows
+    of the page only, not grouped over every order the filter selects."""
+    items = (
+        OrderItem.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Subquery(items, output_field=IntegerField())
+
+
+def order_list(user, filters: OrderFilters):
+    """The orders the user sees, newest first, with both parties and the number of items."""
+    orders = (
+        Order.objects.visible_to(user)
+        .select_related("enterprise", "institution")
+        .annotate(item_count=_item_count())
+    )
+    return _filtered(orders, filters).order_by("-created", "-pk")
+
+
+def queue_institutions(*, user):
+    """The active institutions whose queue the user reads: those they are a member of (any
+    role); every institution for a platform administrator."""
+    scope = scope_for(user)
+    if scope is None:
+        return Organisation.objects.none()
+    institutions = Organisation.objects.filter(kind=OrganisationKind.INSTITUTION, is_active=True)
+    if not scope.is_platform_admin:
+        institutions = institutions.filter(pk__in=scope.organisation_ids())
+    return institutions.order_by("name", "pk")
+
+
+def institution_queue(user, institution, filters: OrderFilters):
+    """The open orders addressed to ``institution``: green channel first, then the nearest
+    deadline (orders not yet received have none and come after), then the oldest submission.
+    The ordering is the ``order_queue`` index's, so a page reads a few index entries whatever
+    the number of open orders; the item count and the running pause are computed for the
+    page's rows only."""
+    running_pause = OrderPause.objects.filter(order=OuterRef("pk"), ended__isnull=True)
+    orders = (
+        Order.objects.visible_to(user)
+        .filter(institution=institution, status__in=list(OPEN_STATUSES))
+        .select_related("enterprise")
+        .annotate(item_count=_item_count(), paused=Exists(running_pause))
+    )
+    return _filtered(orders, filters).order_by(
+        "-green_channel", F("deadline").asc(nulls_last=True), "submitted_at", "pk"
+    )
+
+
+def with_remaining(orders, today: date):
+    """Set ``remaining`` (working days left, negative when overdue; None without a deadline or
+    once closed) and ``overdue_days`` on each order of a page, and ``finished_after_deadline``
+    on completed ones."""
+    for order in orders:
+        order.remaining = remaining_workdays(order, today)
+        order.overdue_days = -order.remaining if order.remaining and order.remaining < 0 else 0
+        order.finished_after_deadline = bool(
+            order.deadline
+            and order.completed_at
+            and timezone.localdate(order.completed_at) > order.deadline
+        )
+    return orders
+
+
+def remaining_workdays(order: Order, today: date) -> int | None:
+    if order.deadline is None or order.status not in OPEN_STATUSES:
+        return None
+    return workdays.remaining_workdays(order.deadline, today)
+
+
+def acts_for(user, organisation_id: int) -> bool:
+    """Whether the user may act for the organisation in an order (an administrator or staff
+    member of it, or a platform administrator: services._require_party)."""
+    scope = scope_for(user)
+    if scope is None:
+        return False
+    return scope.is_platform_admin or organisation_id in scope.organisation_ids(EDITOR_ROLES)
+
+
+def sees_ledger_of(user, organisation_id: int) -> bool:
+    """Whether the user is a member of the organisation (any role), so sees its ledger."""
+    scope = scope_for(user)
+    if scope is None:
+        return False
+    return scope.is_platform_admin or organisation_id in scope.organisation_ids()
+
+
+def acting_parties(user, order: Order) -> set[str]:
+    parties = set()
+    if acts_for(user, order.enterprise_id):
+        parties.add(Party.ENTERPRISE)
+    if acts_for(user, order.institution_id):
+        parties.add(Party.INSTITUTION)
+    return parties
+
+
+# Who may place an order (services.order_create): enterprises, and institutions ordering from
+# another institution (their own standards' calibration, say).
+ORDERING_KINDS = [OrganisationKind.ENTERPRISE, OrganisationKind.INSTITUTION]
+
+
+def order_enterprises(*, user):
+    """The active organisations for which the user may place orders."""
+    scope = scope_for(user)
+    if scope is None:
+        return Organisation.objects.none()
+    enterprises = Organisation.objects.filter(kind__in=ORDERING_KINDS, is_active=True)
+    if not scope.is_platform_admin:
+        enterprises = enterprises.filter(pk__in=scope.organisation_ids(EDITOR_ROLES))
+    return enterprises.order_by("-kind", "name", "pk")  # enterprises first
+
+
+def member_of_an_ordering_organisation(*, user) -> bool:
+    scope = scope_for(user)
+    if scope is None:
+        return False
+    return Organisation.objects.filter(
+        pk__in=scope.organisation_ids(), kind__in=ORDERING_KINDS
+    ).exists()
+
+
+def order_institutions():
+    """Where an order may go: every active metrology institution (public information)."""
+    return Organisation.objects.filter(kind=OrganisationKind.INSTITUTION, is_active=True).order_by(
+        "name", "pk"
+    )
+
+
+def _busy(order: Order | None):
+    items = OrderItem.objects.filter(instrument=OuterRef("pk"), order__status__in=BUSY_STATUSES)
+    if order is not None:
+        items = items.exclude(order=order)
+    return Exists(items)
+
+
+def orderable_instruments(*, user, enterprise):
+    """The enterprise's instruments that an order may hold: those of its ledger the user sees,
+    not retired."""
+    return (
+        Instrument.objects.visible_to(user)
+        .filter(organisation=enterprise)
+        .exclude(status=InstrumentStatus.RETIRED)
+    )
+
+
+def instrument_choices(*, user, enterprise, query: str = "", chosen=(), order=None):
+    """What the instrument picker shows: the chosen instruments, then up to ``PICKER_LIMIT``
+    others matching ``query``; each with ``busy`` (in another draft or open order).
+    Returns (chosen, others, more): ``more`` when further instruments match."""
+    instruments = orderable_instruments(user=user, enterprise=enterprise).annotate(
+        busy=_busy(order)
+    )
+    chosen_ids = [pk for pk in chosen if isinstance(pk, int)]
+    selected = list(instruments.filter(pk__in=chosen_ids).order_by("management_number", "pk"))
+    others = instruments.exclude(pk__in=chosen_ids)
+    if query:
+        others = others.filter(text_search(query))
+    others = list(others.order_by("management_number", "pk")[: PICKER_LIMIT + 1])
+    return selected, others[:PICKER_LIMIT], len(others) > PICKER_LIMIT
+
+
+def mandatory_due(*, user, enterprise, today: date):
+    """What mandatory filing would order (services.mandatory_filing): the enterprise's
+    mandatory instruments, not retired, overdue or due within 30 days; each with ``busy``."""
+    return (
+        Instrument.objects.visible_to(user)
+        .filter(organisation=enterprise, next_due__lte=today + timedelta(FILING_HORIZON_DAYS))
+        .exclude(status=InstrumentStatus.RETIRED)
+        .filter(Instrument.objects.mandatory_condition())
+        .annotate(busy=_busy(None))
+        .order_by("next_due", "management_number")
+    )
+
+
+def order_detail_parts(*, user, order: Order) -> dict:
+    """The items (with their instrument and ledger record), attachments and pauses of a
+    visible order: the institution sees the customer's instruments here, through the order."""
+    visible = Order.objects.visible_to(user).filter(pk=order.pk).exists()
+    if not visible:
+        return {"items": [], "attachments": [], "pauses": []}
+    return {
+        "items": list(
+            OrderItem.objects.filter(order=order)
+            .select_related("instrument", "record")
+            .order_by("instrument__management_number", "pk")
+        ),
+        "attachments": list(
+            OrderAttachment.objects.filter(order=order)
+            .select_related("created_by")
+            .order_by("created", "pk")
+        ),
+        "pauses": list(OrderPause.objects.filter(order=order).order_by("started", "pk")),
+    }
+
+
+ACTIONS = {
+    "orders.order.created": _("Created the order"),
+    "orders.order.updated": _("Changed the order"),
+    "orders.order.submit": _("Submitted the order"),
+    "orders.order.cancel": _("Cancelled the order"),
+    "orders.order.return": _("Returned the order for changes"),
+    "orders.order.accept": _("Accepted the order"),
+    "orders.order.receive": _("Received the items"),
+    "orders.order.complete": _("Completed the order"),
+    "orders.item.result": _("Recorded a result"),
+    "orders.item.certificate_generated": _("Generated the certificate"),
+    "orders.attachment.added": _("Attached a file"),
+    "orders.pause.started": _("Paused the time limit"),
+    "orders.pause.ended": _("Resumed the time limit"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    who: str
+    what: str
+    about: str
+
+
+def order_timeline(user, order: Order) -> list[TimelineEntry]:
+    """Every audited step of a visible order, its items and attachments, oldest first: who,
+    when, what. Both parties read it here; the audit trail itself stays readable by the
+    enterprise's administrators only."""
+    if not Order.objects.visible_to(user).filter(pk=order.pk).exists():
+        return []
+    item_ids = [
+        str(pk) for pk in OrderItem.objects.filter(order=order).values_list("pk", flat=True)
+    ]
+    attachment_ids = [
+        str(pk) for pk in OrderAttachment.objects.filter(order=order).values_list("pk", flat=True)
+    ]
+    events = (
+        AuditEvent.objects.filter(
+            Q(object_type="orders.order", object_id=str(order.pk))
+            | Q(object_type="orders.orderitem", object_id__in=item_ids)
+            | Q(object_type="orders.orderattachment", object_id__in=attachment_ids)
+        )
+        .select_related("actor")
+        .order_by("created", "pk")
+    )
+    return [
+        TimelineEntry(
+            when=event.created,
+            who=str(event.actor) if event.actor else "",
+            what=str(ACTIONS.get(event.action, event.action)),
+            about=_about(event, order),
+        )
+        for event in events
+    ]
+
+
+def _about(event: AuditEvent, order: Order) -> str:
+    """What the event changed, in a few words: the item or file concerned, a pause."""
+    changes = event.changes or {}
+    if event.object_type == "orders.orderitem":  # "<order number> <instrument>"
+        return event.object_repr.removeprefix(order.number).strip()
+    if event.object_type == "orders.orderattachment":
+        title = changes.get("title")
+        return str(title[1]) if isinstance(title, list) and len(title) == 2 else event.object_repr
+    pause = changes.get("pause")
+    if isinstance(pause, list) and len(pause) == 2:
+        return str(pause[1])
+    return ""
