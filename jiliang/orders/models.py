@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -187,6 +188,9 @@ class Order(TimeStampedModel):
 
     def __str__(self):
         return self.number
+
+    def get_absolute_url(self):
+        return reverse("orders:order_detail", args=[self.pk])
 
     @property
     def number(self) -> str:

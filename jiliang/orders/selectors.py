@@ -154,7 +154,7 @@ def order_enterprises(*, user):
     enterprises = Organisation.objects.filter(kind__in=ORDERING_KINDS, is_active=True)
     if not scope.is_platform_admin:
         enterprises = enterprises.filter(pk__in=scope.organisation_ids(EDITOR_ROLES))
-    return enterprises.order_by("-kind", "name", "pk")  # enterprises first
+    return enterprises.order_by("kind", "name", "pk")  # enterprises first
 
 
 def member_of_an_ordering_organisation(*, user) -> bool:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -197,11 +198,13 @@ def attachment_add(*, actor, order: Order, title: str, file) -> OrderAttachment:
 
 
 def mandatory_filing(*, actor, enterprise, institution, today: date, **fields) -> Order:
-    """强检备案 and 预约 in one step: an order for every mandatory instrument in service that
-    is overdue or due within the next 30 days."""
+    """强检备案 and 预约 in one step: an order for every mandatory instrument that is overdue,
+    due within the next 30 days or never verified, and in no other order."""
     due = (
-        Instrument.objects.filter(organisation=enterprise, next_due__lte=today + timedelta(30))
+        Instrument.objects.filter(organisation=enterprise)
+        .filter(Q(next_due__lte=today + timedelta(30)) | Q(next_due__isnull=True))
         .exclude(status=InstrumentStatus.RETIRED)
+        .exclude(order_items__order__status__in=BUSY_STATUSES)
         .filter(Instrument.objects.mandatory_condition())
         .order_by("next_due", "management_number")
     )
@@ -477,7 +480,10 @@ def _transition(actor, order: Order, name: str, **changes) -> Order:
         action=f"orders.order.{name}",
         instance=order,
         organisation=order.enterprise,
-        changes={"status": [before, order.status]},
+        changes={
+            "status": [before, order.status],
+            **({"reason": [None, order.return_reason]} if order.return_reason else {}),
+        },
     )
     _tell_the_other_party(order, transition.party)
     return order

@@ -1,6 +1,6 @@
 """The order pages: an enterprise's orders and new orders, an institution's queue, and one
-order with the steps each party may take. Every write is one service call (a new order with
-its documents: the order, then each document, in one transaction)."""
+order with the steps each party may take. Every write is a service call; a new order with its
+documents is the order, then each document, in one transaction."""
 
 from __future__ import annotations
 

@@ -324,6 +324,23 @@ def test_mandatory_filing_shows_how_many_are_due_then_files_them(world, scale_it
     assert "Free of charge (强检停征收费)" in client.get(detail(order)).content.decode()
 
 
+def test_mandatory_filing_warns_of_an_instrument_already_in_an_order(world, scale_item):
+    scale = add_instrument(
+        world, purpose="trade", catalogue_item=scale_item, traceability="verification"
+    )
+    add_record(world, scale, date=today() - timedelta(days=350), kind="verification")
+    new_order(world, instruments=[scale])
+    client = client_for(world, "same_enterprise")
+    url = reverse("orders:mandatory_filing")
+    assert "already in an open order" in client.get(url).content.decode()
+    before = snapshot()
+    data = {"institution": world.organisations["institution"].pk, "service_mode": "drop_off"}
+    response = client.post(url, {**data, **CONTACT})
+    assert response.status_code == 400  # the only due instrument is left out: nothing to file
+    assert "No mandatory instrument is overdue" in response.content.decode()
+    assert snapshot() == before
+
+
 def test_mandatory_filing_with_nothing_due_offers_no_form(world):
     response = client_for(world, "same_enterprise").get(reverse("orders:mandatory_filing"))
     assert "No mandatory instrument is overdue" in response.content.decode()
