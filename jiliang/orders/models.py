@@ -179,7 +179,7 @@ class Order(TimeStampedModel):
             # The institution's queue: green channel first, then the nearest deadline.
             models.Index(
                 fields=["institution", "-green_channel", "deadline", "submitted_at"],
-                condition=Q(status__in=list(OPEN_STATUSES)),
+                condition=Q(status__in=sorted(OPEN_STATUSES)),  # a stable order for migrations
                 name="order_queue",
             ),
             models.Index(fields=["enterprise", "-created"]),
