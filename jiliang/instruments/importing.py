@@ -92,7 +92,7 @@ class Problem:
         }
 
 
-@dataclass
+@dataclass(slots=True)  # a hundred thousand in a large file
 class PlannedRow:
     row: int
     action: str  # create, update or unchanged
@@ -168,8 +168,8 @@ def plan_import(
 
 @contextmanager
 def _cyclic_garbage_collection_paused():
-    """A large sheet makes millions of objects, none of them in a reference cycle: the cyclic
-    garbage collector would go through them all again and again, for a third of the time."""
+    """Planning a large sheet makes millions of objects, none in a reference cycle: the cyclic
+    garbage collector would go through them all again and again, for nothing."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -180,6 +180,7 @@ def _cyclic_garbage_collection_paused():
 
 
 def _plan_rows(plan: ImportPlan, body: _Body, context: _Context, on_progress) -> None:
+    """Each row of the body planned, with its problems, into ``plan``."""
     seen_numbers: dict[str, int] = {}
     for index, instrument, record, interval_text in body.rows():
         if on_progress and index % PROGRESS_EVERY == 0:
@@ -218,7 +219,7 @@ def _read_sheet(content, filename, sheet, mapping) -> tuple[ImportPlan, _Body]:
 
 
 def _choose_sheet(content, filename, sheet):
-    """The named sheet, else the one whose header looks most like a ledger; its cells uncleaned."""
+    """The named sheet, else the one whose header looks most like a ledger; its rows as read."""
     if sheet:
         return sheet, read_raw_rows(content, filename, sheet=sheet)
     sheets = read_raw_sheets(content, filename)
@@ -281,7 +282,7 @@ def _field_for(text: str) -> str | None:
 
 
 # The value of a cell without one: empty, unreadable, or saying there is none (—, 无).
-NO_VALUE = object()
+_NO_VALUE = object()
 
 
 class _MappedColumn(NamedTuple):
@@ -291,25 +292,25 @@ class _MappedColumn(NamedTuple):
     parse: Callable[[str], object] | None  # None: the text is the value
     limit: int | None  # the longest text the field holds
 
-    def read(self, texts: list[str]) -> tuple[list, dict[str, tuple[str, str]]]:
+    def read(self, texts: tuple[str, ...]) -> tuple[list, dict[str, tuple[str, str]]]:
         """Each cell's value and, by text, the problem of the cells holding it: the value to
         show and the message."""
         if self.parse is None:  # free text, often different in every row
-            return [text or NO_VALUE for text in texts], self._too_long(texts)
+            return [text or _NO_VALUE for text in texts], self._too_long(texts)
         # Ledgers repeat the same dates and words thousands of times: each is parsed once.
-        values, problems = {"": NO_VALUE}, {}
-        for text in set(texts).difference({""}):
+        values, problems = {"": _NO_VALUE}, {}
+        for text in set(texts) - {""}:
             try:
                 value = self.parse(text)
             except ValueError as error:
-                values[text], problems[text] = NO_VALUE, (text, str(error))
+                values[text], problems[text] = _NO_VALUE, (text, str(error))
                 continue
-            values[text] = NO_VALUE if value in (None, "") else value
+            values[text] = _NO_VALUE if value in (None, "") else value
             if self.limit and len(value) > self.limit:
                 problems[text] = (text[:50], self._too_long_message())
         return list(map(values.__getitem__, texts)), problems
 
-    def _too_long(self, texts: list[str]) -> dict[str, tuple[str, str]]:
+    def _too_long(self, texts: tuple[str, ...]) -> dict[str, tuple[str, str]]:
         if not self.limit or max(map(len, texts), default=0) <= self.limit:
             return {}
         return {
@@ -334,16 +335,18 @@ def _mapped_columns(columns: dict[int, str]) -> list[_MappedColumn]:
     ]
 
 
-def _cleaned_columns(rows: list[list], positions: list[int]) -> list[tuple[str, ...]]:
-    """The cleaned texts of the columns at ``positions``, each top to bottom ("" past the end
-    of a short row)."""
-    width = max(positions) + 1
+def _cleaned_texts(rows: list[list], columns: list[_MappedColumn]) -> dict[str, tuple[str, ...]]:
+    """The cleaned texts of each column, top to bottom ("" past the end of a short row), by
+    field."""
+    width = max(column.position for column in columns) + 1
     # Cleaned a row at a time: a row's cells lie together in memory, a column's do not.
-    columns = list(zip_longest(*[clean_cells(row[:width]) for row in rows], fillvalue=""))
-    return [
-        columns[position] if position < len(columns) else ("",) * len(rows)
-        for position in positions
-    ]
+    by_position = list(zip_longest(*[clean_cells(row[:width]) for row in rows], fillvalue=""))
+    return {
+        column.field: by_position[column.position]
+        if column.position < len(by_position)
+        else ("",) * len(rows)
+        for column in columns
+    }
 
 
 class _Body:
@@ -354,16 +357,14 @@ class _Body:
         self.size = len(rows)
         self.first_line = first_line
         self.problems_by_line: dict[int, list[Problem]] = {}
-        texts = _cleaned_columns(rows, [column.position for column in columns])
+        texts = _cleaned_texts(rows, columns)
         values = {}
-        for column, column_texts in zip(columns, texts, strict=True):
-            # In the sheet's order: a row's problems follow its cells'.
-            values[column.field], problems = column.read(column_texts)
+        for column in columns:  # in the sheet's order: a row's problems follow its cells'
+            values[column.field], problems = column.read(texts[column.field])
             if problems:
-                self._add_problems(column.header, column_texts, problems)
-        self.filled = list(map(any, zip(*texts, strict=True)))
-        texts_by_field = dict(zip(values, texts, strict=True))
-        self.interval_texts = texts_by_field.get("interval_months") or [""] * self.size
+                self._add_problems(column.header, texts[column.field], problems)
+        self.filled = list(map(any, zip(*texts.values(), strict=True)))
+        self.interval_texts = texts.get("interval_months") or [""] * self.size
         # Instruments' fields in their usual order, then the record's.
         self.instrument_fields = [name for name in INSTRUMENT_FIELDS if name in values]
         self.record_fields = [name for name in RECORD_FIELDS if name in values]
@@ -389,12 +390,12 @@ class _Body:
             instrument = {
                 name: value
                 for name, value in zip(self.instrument_fields, values[:split], strict=True)
-                if value is not NO_VALUE
+                if value is not _NO_VALUE
             }
             record = {
                 name: value
                 for name, value in zip(self.record_fields, values[split:], strict=True)
-                if value is not NO_VALUE
+                if value is not _NO_VALUE
             }
             yield line, instrument, record, interval_text
 
@@ -402,7 +403,7 @@ class _Body:
         """The problems of the row's cells, in the order of its columns."""
         return self.problems_by_line.pop(line, [])
 
-    def _add_problems(self, header: str, texts: list[str], problems: dict[str, tuple[str, str]]):
+    def _add_problems(self, header: str, texts: tuple[str, ...], problems: dict) -> None:
         for line, text in zip(count(self.first_line), texts):
             if text in problems:
                 problem = Problem(line, header, *problems[text])

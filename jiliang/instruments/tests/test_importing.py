@@ -1,12 +1,13 @@
 """Importing the spreadsheets enterprises keep: forgiving parsing, all or nothing."""
 
+import gc
 import io
 import json
 from datetime import date
 
 import openpyxl
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from jiliang.instruments import parsing, services
@@ -461,3 +462,52 @@ def test_a_committed_row_reads_back_as_planned(world, scale_item):
         None,
         "",
     )
+
+
+def test_a_rows_problems_follow_its_cells_then_the_rows_own(world):
+    rows = [
+        [1, "HX-001", "游标卡尺", "", "", "", "其他", "12", "", "", "", "", ""],
+        [2, "HX-001", "", "", "", "", "贸易", "forever", "2026-13-01", "", "还行", "", "在用"],
+        [3, "HX-003", "千分尺", "", "", "", "其他", "forever", "", "", "", "", ""],
+    ]
+    plan = plan_import(
+        organisation=world.enterprise, content=messy_ledger(*rows), filename="a.xlsx"
+    )
+    assert [(p.row, p.column, p.value) for p in plan.problems] == [
+        (6, "检定周期(月)", "forever"),
+        (6, "最近检定日期", "2026-13-01"),
+        (6, "检定结论", "还行"),
+        (6, "器具名称", ""),
+        (6, "管理编号", "HX-001"),
+        (7, "检定周期(月)", "forever"),  # the same text in another row is reported again
+    ]
+
+
+def test_csv_rows_may_end_before_the_last_column(world):
+    text = (
+        "管理编号,器具名称,检定周期,检定日期,使用部门\n"
+        "C-1,电子天平,12\n"
+        ",,\n"
+        "C-2,游标卡尺,6,2026-01-02,计量室\n"
+    )
+    plan = plan_import(organisation=world.enterprise, content=text.encode(), filename="l.csv")
+    assert plan.problems == []
+    assert [(row.row, row.record is not None) for row in plan.rows] == [(2, False), (4, True)]
+    assert plan.rows[1].instrument["department"] == "计量室"
+    assert "department" not in plan.rows[0].instrument
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was(world, enabled):
+    """plan_import pauses the cyclic garbage collector, whether it succeeds or not."""
+    if not enabled:
+        gc.disable()
+    try:
+        plan_import(
+            organisation=world.enterprise, content=messy_ledger(*GOOD_ROWS), filename="a.xlsx"
+        )
+        with pytest.raises(ValidationError):
+            plan_import(organisation=world.enterprise, content=b"%PDF", filename="a.xlsx")
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable()
