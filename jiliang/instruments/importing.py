@@ -2,16 +2,17 @@
 
 ``plan_import`` reads the file, finds the sheet and the header row, maps the columns, parses
 every row and says per row what would happen, listing every problem with its row, column and
-cell. ``commit_import`` (in services) writes a plan without problems in one transaction.
+cell. ``ledger_import_apply`` (in services) writes a plan without problems in one transaction;
+a plan made ``lazily`` has its rows planned while they are being written.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import count, zip_longest
+from itertools import chain, count, zip_longest
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,8 @@ from jiliang.instruments.models import CatalogueItem, Instrument, VerificationRe
 
 HEADER_SEARCH_ROWS = 30
 PROGRESS_EVERY = 2000
+# Rows parsed at a time: of a plan made lazily, the first are written while the next are read.
+CHUNK_ROWS = 5000
 # The fields a row must map to for the file to be a ledger at all.
 REQUIRED_FIELDS = ("name",)
 INSTRUMENT_FIELDS = [
@@ -120,6 +123,24 @@ class ImportPlan:
     headers: list[str] = field(default_factory=list)
     rows: list[PlannedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Of a plan made lazily, the planning of the rows still to plan, and how many there may be.
+    pending: Iterator[PlannedRow] | None = field(default=None, repr=False, compare=False)
+    pending_rows: int = 0
+
+    def plan_pending(self) -> Iterator[PlannedRow]:
+        """Plan the rows not planned yet, one at a time: each is added to ``rows`` and its
+        problems to ``problems`` before it is yielded."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            yield from pending
+        self.pending_rows = 0
+
+    def finish(self) -> ImportPlan:
+        """Plan the rows not planned yet, if any."""
+        with cyclic_garbage_collection_paused():
+            for _row in self.plan_pending():
+                pass
+        return self
 
     def counts(self) -> dict[str, int]:
         actions = [row.action for row in self.rows]
@@ -151,25 +172,43 @@ def plan_import(
     sheet: str | None = None,
     mapping: dict[str, str] | None = None,
     on_progress=None,
+    lazily: bool = False,
 ) -> ImportPlan:
     """What importing the file into ``organisation``'s ledger would do; writes nothing.
 
     ``mapping`` ({header: field, or "" to ignore the column}) overrides the detected columns;
-    ``on_progress(percent)`` is called now and then on long files."""
-    with _cyclic_garbage_collection_paused():
-        plan, body = _read_sheet(content, filename, sheet, mapping)
-        _plan_rows(plan, body, _Context(organisation), on_progress)
-    if not plan.rows:
-        raise ValidationError(
-            _("The sheet %(sheet)s has a header but no instruments.") % {"sheet": plan.sheet}
+    ``on_progress(percent)`` is called now and then on long files. ``lazily``: the file is read
+    and its cells checked, but its rows are planned only when the plan is written (so that the
+    database inserts rows meanwhile) or finished: until then the plan has neither rows nor
+    problems, and ``on_progress`` is not called."""
+    with cyclic_garbage_collection_paused():
+        plan, rows, columns = _read_sheet(content, filename, sheet, mapping)
+        plan.pending_rows = len(rows)  # at most
+        bodies = _bodies(rows, columns, first_line=plan.header_row + 1)
+        checked = []
+        for body in bodies:  # as far as the first row with a value: usually the first chunk
+            checked.append(body)
+            if any(body.filled):
+                break
+        else:
+            raise ValidationError(
+                _("The sheet %(sheet)s has a header but no instruments.") % {"sheet": plan.sheet}
+            )
+        plan.pending = _plan_rows(
+            plan,
+            chain(checked, bodies),
+            _Context(organisation),
+            None if lazily else on_progress,
+            plan.pending_rows,
         )
-    return plan
+        return plan if lazily else plan.finish()
 
 
 @contextmanager
-def _cyclic_garbage_collection_paused():
-    """Planning a large sheet makes millions of objects, none in a reference cycle: the cyclic
-    garbage collector would go through them all again and again, for nothing."""
+def cyclic_garbage_collection_paused():
+    """Planning a large sheet makes millions of objects, none in a reference cycle, and writing
+    its plan many more: the cyclic garbage collector would go through them all again and
+    again, for nothing."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -179,12 +218,15 @@ def _cyclic_garbage_collection_paused():
             gc.enable()
 
 
-def _plan_rows(plan: ImportPlan, body: _Body, context: _Context, on_progress) -> None:
-    """Each row of the body planned, with its problems, into ``plan``."""
+def _plan_rows(
+    plan: ImportPlan, bodies: Iterator[_Body], context: _Context, on_progress, size: int
+) -> Iterator[PlannedRow]:
+    """Each row of the bodies planned, with its problems, into ``plan``, then yielded."""
     seen_numbers: dict[str, int] = {}
-    for index, instrument, record, interval_text in body.rows():
+    rows = ((body, *row) for body in bodies for row in body.rows())
+    for body, index, instrument, record, interval_text in rows:
         if on_progress and index % PROGRESS_EVERY == 0:
-            on_progress(int(100 * (index - plan.header_row + 1) / len(body)))
+            on_progress(int(100 * (index - plan.header_row + 1) / size))
         if instrument is None:
             continue
         problems = body.problems(index)
@@ -204,18 +246,29 @@ def _plan_rows(plan: ImportPlan, body: _Body, context: _Context, on_progress) ->
             seen_numbers[number] = index
         plan.problems.extend(problems)
         plan.rows.append(planned)
+        yield planned
 
 
-def _read_sheet(content, filename, sheet, mapping) -> tuple[ImportPlan, _Body]:
-    """The plan, still empty, and the ledger sheet's body, read; the sheet's cells as read from
-    the file are let go of before the rows are planned."""
+def _read_sheet(content, filename, sheet, mapping) -> tuple[ImportPlan, list, list]:
+    """The plan, still empty, the ledger sheet's rows under the header as read from the file,
+    and its mapped columns."""
     sheet, rows = _choose_sheet(content, filename, sheet)
     head = clean_rows(rows[:HEADER_SEARCH_ROWS])
     header_index, columns, mapping = _header(head, mapping)
     headers = [text for text in head[header_index] if text]
     plan = ImportPlan(filename, sheet, header_index + 1, mapping, headers)
-    body = _Body(rows[header_index + 1 :], _mapped_columns(columns), first_line=header_index + 2)
-    return plan, body
+    return plan, rows[header_index + 1 :], _mapped_columns(columns)
+
+
+def _bodies(rows: list[list], columns: list[_MappedColumn], *, first_line: int):
+    """The rows, CHUNK_ROWS at a time, each chunk parsed when it is asked for; the cells as read
+    from the file are let go of a chunk at a time."""
+    known = {column.field: ({"": _NO_VALUE}, {}) for column in columns}
+    while rows:
+        chunk = rows[:CHUNK_ROWS]
+        del rows[:CHUNK_ROWS]
+        yield _Body(chunk, columns, known, first_line=first_line)
+        first_line += len(chunk)
 
 
 def _choose_sheet(content, filename, sheet):
@@ -292,14 +345,15 @@ class _MappedColumn(NamedTuple):
     parse: Callable[[str], object] | None  # None: the text is the value
     limit: int | None  # the longest text the field holds
 
-    def read(self, texts: tuple[str, ...]) -> tuple[list, dict[str, tuple[str, str]]]:
+    def read(self, texts: tuple[str, ...], known: tuple[dict, dict]) -> tuple[list, dict]:
         """Each cell's value and, by text, the problem of the cells holding it: the value to
-        show and the message."""
+        show and the message. ``known``: the value and the problem by text of the texts read
+        before, to which these cells' are added."""
         if self.parse is None:  # free text, often different in every row
             return [text or _NO_VALUE for text in texts], self._too_long(texts)
         # Ledgers repeat the same dates and words thousands of times: each is parsed once.
-        values, problems = {"": _NO_VALUE}, {}
-        for text in set(texts) - {""}:
+        values, problems = known
+        for text in set(texts).difference(values):
             try:
                 value = self.parse(text)
             except ValueError as error:
@@ -350,17 +404,20 @@ def _cleaned_texts(rows: list[list], columns: list[_MappedColumn]) -> dict[str, 
 
 
 class _Body:
-    """The rows under the header, parsed a column at a time: a cell costs less in a column's
-    list comprehension than in a loop over a row's cells."""
+    """Rows under the header, parsed a column at a time: a cell costs less in a column's list
+    comprehension than in a loop over a row's cells. ``known``: by field, what the columns'
+    ``read`` has found of the texts of the rows before."""
 
-    def __init__(self, rows: list[list], columns: list[_MappedColumn], *, first_line: int):
+    def __init__(
+        self, rows: list[list], columns: list[_MappedColumn], known: dict, *, first_line: int
+    ):
         self.size = len(rows)
         self.first_line = first_line
         self.problems_by_line: dict[int, list[Problem]] = {}
         texts = _cleaned_texts(rows, columns)
         values = {}
         for column in columns:  # in the sheet's order: a row's problems follow its cells'
-            values[column.field], problems = column.read(texts[column.field])
+            values[column.field], problems = column.read(texts[column.field], known[column.field])
             if problems:
                 self._add_problems(column.header, texts[column.field], problems)
         self.filled = list(map(any, zip(*texts.values(), strict=True)))
@@ -369,9 +426,6 @@ class _Body:
         self.instrument_fields = [name for name in INSTRUMENT_FIELDS if name in values]
         self.record_fields = [name for name in RECORD_FIELDS if name in values]
         self.values = [values[name] for name in self.instrument_fields + self.record_fields]
-
-    def __len__(self) -> int:
-        return self.size
 
     def rows(self):
         """(line, instrument values, record values, interval text) of each row, by field of

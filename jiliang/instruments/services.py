@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,13 +16,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jiliang.core import audit
-from jiliang.core.bulk import insert_rows
+from jiliang.core.bulk import insert_rows, reserve_ids
 from jiliang.core.services import model_update, require_editable, require_organisation_role
 from jiliang.core.spreadsheets import SPREADSHEET_SUFFIXES
 from jiliang.instruments import catalogue, schedule
 from jiliang.instruments.choices import InstrumentStatus
 from jiliang.instruments.importing import INSTRUMENT_FIELDS as IMPORT_INSTRUMENT_FIELDS
-from jiliang.instruments.importing import plan_import
+from jiliang.instruments.importing import cyclic_garbage_collection_paused, plan_import
 from jiliang.instruments.models import (
     CatalogueItem,
     Instrument,
@@ -264,6 +266,7 @@ IMPORTED_FIELD_DEFAULTS = {
     name: Instrument._meta.get_field(name).get_default() for name in IMPORTED_PLAIN_FIELDS
 }
 NEW_INSTRUMENT_COLUMNS = [
+    "id",
     "organisation",
     *IMPORTED_PLAIN_FIELDS,
     "catalogue_item",
@@ -277,6 +280,9 @@ IMPORTED_RECORD_FIELDS = [
     "conclusion",
     "valid_until",
 ]
+NEW_RECORD_COLUMNS = ["instrument", *IMPORTED_RECORD_FIELDS, "created_by"]
+_imported_plain_values = itemgetter(*IMPORTED_PLAIN_FIELDS)
+_imported_record_values = itemgetter(*IMPORTED_RECORD_FIELDS)
 
 
 @transaction.atomic
@@ -284,16 +290,23 @@ def ledger_import_apply(
     *, actor, organisation, plan, dry_run: bool = False, ledger_import: LedgerImport | None = None
 ) -> LedgerImport:
     """Write an import plan in one transaction, or nothing when it has any problem; the import
-    is kept in the organisation's history either way."""
+    is kept in the organisation's history either way. A plan made lazily is finished here:
+    written while its rows are planned, and rolled back if one of them has a problem."""
     require_organisation_role(actor, organisation, InstrumentQuerySet.editor_roles)
     Status = LedgerImport.Status
+    if plan.problems or dry_run:
+        plan.finish()
     if plan.problems:
         status = Status.REJECTED
     elif dry_run:
         status = Status.PREVIEWED if ledger_import is None else Status.CHECKED
     else:
         status = Status.COMMITTED
-        _write_plan(actor, organisation, plan)
+        try:
+            with transaction.atomic(), cyclic_garbage_collection_paused():
+                _write_plan(actor, organisation, plan)
+        except _PlanHasProblems:
+            status = Status.REJECTED
     ledger_import = ledger_import or LedgerImport(
         organisation=organisation, created_by=actor, filename=plan.filename[:255]
     )
@@ -302,7 +315,7 @@ def ledger_import_apply(
     ledger_import.mapping = plan.mapping
     ledger_import.status = status
     ledger_import.progress = 100
-    ledger_import.counts = plan.counts()
+    ledger_import.counts = counts = plan.counts()
     ledger_import.problems = [problem.as_dict() for problem in plan.problems[:MAX_STORED_PROBLEMS]]
     ledger_import.preview = [row.as_dict() for row in plan.rows[:PREVIEW_ROWS]]
     ledger_import.error = ""
@@ -313,7 +326,7 @@ def ledger_import_apply(
             action=f"instruments.ledger.import_{status}",
             instance=ledger_import,
             organisation=organisation,
-            changes={key: [None, value] for key, value in plan.counts().items()},
+            changes={key: [None, value] for key, value in counts.items()},
         )
     return ledger_import
 
@@ -390,6 +403,8 @@ def ledger_import_run(*, import_id: int, actor_id: int, commit: bool) -> None:
             sheet=ledger_import.sheet or None,
             mapping=ledger_import.mapping or None,
             on_progress=report_progress,
+            # Writing, the rows are planned as the database inserts them: no progress then.
+            lazily=commit,
         )
         ledger_import_apply(
             actor=actor,
@@ -434,32 +449,45 @@ def _remembered_mapping(organisation) -> dict:
     return last or {}
 
 
+class _PlanHasProblems(Exception):
+    """Rows planned while the plan was being written have problems: it must be undone."""
+
+
 def _write_plan(actor, organisation, plan) -> None:
     """New instruments and the records go in as rows of values (a ledger may hold a hundred
     thousand: model instances would cost most of the time); existing instruments are updated,
-    then their schedules refreshed from all their records. The plan has checked every value."""
-    insert_rows(
-        Instrument,
-        NEW_INSTRUMENT_COLUMNS,
-        (_new_instrument_values(organisation, row) for row in plan.rows if row.action == "create"),
+    then their schedules refreshed from all their records. The plan has checked every value.
+
+    New instruments get their ids first, so that their records are made while the instruments
+    stream in; so are the rows of a plan made lazily, while the database (on PostgreSQL, a
+    process of its own) inserts the rows before them. Once a row has a problem, the rows after
+    it are still planned, for their problems, but no longer written; then _PlanHasProblems."""
+    planned = list(plan.rows)
+    ids = iter(
+        reserve_ids(Instrument, sum(row.action == "create" for row in planned) + plan.pending_rows)
     )
-    _update_instruments([row for row in plan.rows if row.action == "update"])
-    ids = dict(
-        Instrument.objects.filter(organisation=organisation).values_list("management_number", "pk")
-    )
-    insert_rows(
-        VerificationRecord,
-        ["instrument", *IMPORTED_RECORD_FIELDS, "created_by"],
-        (
-            (
-                row.existing_id or ids[row.instrument["management_number"]],
-                *(row.record[name] for name in IMPORTED_RECORD_FIELDS),
-                actor.pk,
-            )
-            for row in plan.rows
-            if row.adds_record
-        ),
-    )
+    updated, records = [], []
+
+    def new_instruments():
+        for row in chain(planned, plan.plan_pending()):
+            if plan.problems:
+                continue
+            if row.action == "create":
+                pk = next(ids)
+                if row.adds_record:
+                    records.append(_record_values(pk, row.record, actor))
+                yield pk, *_new_instrument_values(organisation, row)
+                continue
+            if row.action == "update":
+                updated.append(row)
+            if row.adds_record:
+                records.append(_record_values(row.existing_id, row.record, actor))
+
+    insert_rows(Instrument, NEW_INSTRUMENT_COLUMNS, new_instruments(), exact_types=True)
+    if plan.problems:
+        raise _PlanHasProblems
+    _update_instruments(updated)
+    insert_rows(VerificationRecord, NEW_RECORD_COLUMNS, records, exact_types=True)
     instruments_refresh_schedules(
         {
             row.existing_id
@@ -469,21 +497,24 @@ def _write_plan(actor, organisation, plan) -> None:
     )
 
 
+def _record_values(instrument_id: int, record: dict, actor) -> tuple:
+    return instrument_id, *_imported_record_values(record), actor.pk
+
+
 def _new_instrument_values(organisation, row) -> tuple:
-    values = row.instrument
+    """The values of NEW_INSTRUMENT_COLUMNS but the id."""
+    values = {**IMPORTED_FIELD_DEFAULTS, **row.instrument}
     item = values["catalogue_item"]
+    values["mandatory_form"] = schedule.mandatory_form(item, values["purpose"])
     record = SimpleNamespace(**row.record) if row.adds_record else None
-    # next_due reads an instrument's and its records' attributes; the row has not been saved.
-    unsaved = SimpleNamespace(
-        **values, mandatory_form=schedule.mandatory_form(item, values["purpose"])
-    )
     return (
         organisation.pk,
-        *(values.get(name, IMPORTED_FIELD_DEFAULTS[name]) for name in IMPORTED_PLAIN_FIELDS),
+        *_imported_plain_values(values),
         item.pk if item else None,
         record.date if record else None,
         record.conclusion if record else "",
-        schedule.next_due(unsaved, [record] if record else []),
+        # next_due reads an instrument's and its records' attributes; the row has not been saved.
+        schedule.next_due(SimpleNamespace(**values), [record] if record else []),
     )
 
 

@@ -10,13 +10,21 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
-from jiliang.instruments import parsing, services
+from jiliang.core.bulk import reserve_ids
+from jiliang.instruments import importing, parsing, services
 from jiliang.instruments.exporting import export_ledger
 from jiliang.instruments.importing import plan_import
 from jiliang.instruments.models import Instrument, LedgerImport, VerificationRecord
 from jiliang.instruments.tests.conftest import add_instrument, add_record
 
 pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture(params=["one chunk", "chunks of two rows"])
+def chunks(request, monkeypatch):
+    """Rows are parsed a chunk at a time: the same plan whether a file is one or many."""
+    if request.param != "one chunk":
+        monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
 
 
 @pytest.mark.parametrize(
@@ -203,32 +211,35 @@ def test_reimporting_the_same_file_changes_nothing(world):
     assert VerificationRecord.objects.count() == 2
 
 
-def test_every_bad_row_is_reported_and_nothing_is_written(world):
-    rows = [
-        *GOOD_ROWS,
-        [
-            4,
-            "HX-004",
-            "千分尺",
-            "0-25mm",
-            "SN-4",
-            "质检部",
-            "其他",
-            "forever",
-            "2026-13-01",
-            "",
-            "",
-            "",
-            "在用",
-        ],
-        [5, "HX-001", "重复编号", "", "", "", "", "12", "", "", "", "", ""],
-        [6, "HX-006", "温度计", "", "", "", "", "12", "2026-05-01", "", "", "2026-04-01", "在用"],
-    ]
+BAD_ROWS = [
+    [
+        4,
+        "HX-004",
+        "千分尺",
+        "0-25mm",
+        "SN-4",
+        "质检部",
+        "其他",
+        "forever",
+        "2026-13-01",
+        "",
+        "",
+        "",
+        "在用",
+    ],
+    [5, "HX-001", "重复编号", "", "", "", "", "12", "", "", "", "", ""],
+    [6, "HX-006", "温度计", "", "", "", "", "12", "2026-05-01", "", "", "2026-04-01", "在用"],
+]
+BAD_ROWS_PROBLEMS = {(8, "检定周期(月)"), (8, "最近检定日期"), (9, "管理编号"), (10, "有效期至")}
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(chunks, world):
     plan = plan_import(
-        organisation=world.enterprise, content=messy_ledger(*rows), filename="bad.xlsx"
+        organisation=world.enterprise,
+        content=messy_ledger(*GOOD_ROWS, *BAD_ROWS),
+        filename="b.xlsx",
     )
-    problems = {(p.row, p.column) for p in plan.problems}
-    assert problems == {(8, "检定周期(月)"), (8, "最近检定日期"), (9, "管理编号"), (10, "有效期至")}
+    assert {(p.row, p.column) for p in plan.problems} == BAD_ROWS_PROBLEMS
     bad = next(p for p in plan.problems if p.row == 8 and p.column == "检定周期(月)")
     assert bad.value == "forever"
     result = services.ledger_import_apply(
@@ -237,6 +248,83 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world):
     assert result.status == "rejected"
     assert not Instrument.objects.exists()
     assert LedgerImport.objects.get().problems[0]["row"] == 8
+
+
+def test_a_plan_made_lazily_is_planned_as_it_is_written(chunks, world, scale_item):
+    """The background job's commit plans the rows while the database inserts them: the same
+    instruments, records and schedules as a plan made first, and a re-import changes nothing."""
+    actor, content = world.users["same_enterprise"], messy_ledger(*GOOD_ROWS)
+    existing = add_instrument(world, management_number="HX-002", name="游标卡尺", department="")
+    add_record(world, existing, date=date(2025, 5, 6))
+    plan = plan_import(
+        organisation=world.enterprise, content=content, filename="a.xlsx", lazily=True
+    )
+    assert (plan.rows, plan.problems, plan.pending_rows) == ([], [], 3)
+    result = services.ledger_import_apply(actor=actor, organisation=world.enterprise, plan=plan)
+    assert result.status == "committed"
+    assert (result.counts["create"], result.counts["update"], result.counts["records"]) == (2, 1, 2)
+    assert [row["management_number"] for row in result.preview] == ["HX-001", "HX-002", "HX-003"]
+    scale = Instrument.objects.get(management_number="HX-001")
+    assert (scale.catalogue_item, scale.last_record_date, scale.next_due) == (
+        scale_item,
+        date(2026, 3, 15),
+        date(2027, 3, 14),
+    )
+    existing.refresh_from_db()
+    assert (existing.department, existing.last_record_date, existing.next_due) == (
+        "质检部",
+        date(2026, 5, 6),
+        date(2027, 5, 5),
+    )
+    assert VerificationRecord.objects.filter(instrument=existing).count() == 2
+    written = list(Instrument.objects.order_by("pk").values())
+    again = plan_import(
+        organisation=world.enterprise, content=content, filename="a.xlsx", lazily=True
+    )
+    services.ledger_import_apply(actor=actor, organisation=world.enterprise, plan=again)
+    assert again.counts()["unchanged"] == 3
+    assert list(Instrument.objects.order_by("pk").values()) == written
+    assert VerificationRecord.objects.count() == 3
+
+
+def test_a_problem_found_while_writing_undoes_what_was_written(chunks, world):
+    """Rows before the first bad one are written, then undone; every problem is reported."""
+    plan = plan_import(
+        organisation=world.enterprise,
+        content=messy_ledger(*GOOD_ROWS, *BAD_ROWS),
+        filename="b.xlsx",
+        lazily=True,
+    )
+    result = services.ledger_import_apply(
+        actor=world.users["same_enterprise"], organisation=world.enterprise, plan=plan
+    )
+    assert result.status == "rejected"
+    assert {(p.row, p.column) for p in plan.problems} == BAD_ROWS_PROBLEMS
+    assert (result.counts["rows"], result.counts["problems"]) == (6, 4)
+    assert not Instrument.objects.exists()
+    assert not VerificationRecord.objects.exists()
+    # A lazy plan checked without writing is finished first.
+    plan = plan_import(
+        organisation=world.enterprise,
+        content=messy_ledger(*GOOD_ROWS),
+        filename="a.xlsx",
+        lazily=True,
+    )
+    checked = services.ledger_import_apply(
+        actor=world.users["same_enterprise"], organisation=world.enterprise, plan=plan, dry_run=True
+    )
+    assert (checked.status, checked.counts["create"]) == ("previewed", 3)
+    assert not Instrument.objects.exists()
+
+
+def test_reserved_ids_are_given_to_no_other_row(world):
+    reserved = reserve_ids(Instrument, 3)
+    assert len(set(reserved)) == 3
+    instrument = add_instrument(world)
+    assert instrument.pk > max(reserved)
+    more = reserve_ids(Instrument, 2)
+    assert min(more) > instrument.pk
+    assert reserve_ids(Instrument, 0) == []
 
 
 def test_rows_without_numbers_update_by_serial_and_name(world):
@@ -464,7 +552,7 @@ def test_a_committed_row_reads_back_as_planned(world, scale_item):
     )
 
 
-def test_a_rows_problems_follow_its_cells_then_the_rows_own(world):
+def test_a_rows_problems_follow_its_cells_then_the_rows_own(chunks, world):
     rows = [
         [1, "HX-001", "游标卡尺", "", "", "", "其他", "12", "", "", "", "", ""],
         [2, "HX-001", "", "", "", "", "贸易", "forever", "2026-13-01", "", "还行", "", "在用"],
@@ -483,7 +571,7 @@ def test_a_rows_problems_follow_its_cells_then_the_rows_own(world):
     ]
 
 
-def test_csv_rows_may_end_before_the_last_column(world):
+def test_csv_rows_may_end_before_the_last_column(chunks, world):
     text = (
         "管理编号,器具名称,检定周期,检定日期,使用部门\n"
         "C-1,电子天平,12\n"
@@ -495,6 +583,24 @@ def test_csv_rows_may_end_before_the_last_column(world):
     assert [(row.row, row.record is not None) for row in plan.rows] == [(2, False), (4, True)]
     assert plan.rows[1].instrument["department"] == "计量室"
     assert "department" not in plan.rows[0].instrument
+
+
+def test_blank_rows_before_the_first_instrument(chunks, world):
+    header = "管理编号,器具名称,检定周期\n"
+    blank = ",,\n , ,\n,,\n"
+    content = (header + blank + "C-1,电子天平,12\n").encode()
+    plan = plan_import(
+        organisation=world.enterprise, content=content, filename="l.csv", lazily=True
+    )
+    result = services.ledger_import_apply(
+        actor=world.users["same_enterprise"], organisation=world.enterprise, plan=plan
+    )
+    assert (result.status, [row.row for row in plan.rows]) == ("committed", [5])
+    assert Instrument.objects.get().name == "电子天平"
+    with pytest.raises(ValidationError, match="no instruments"):
+        plan_import(
+            organisation=world.enterprise, content=(header + blank).encode(), filename="l.csv"
+        )
 
 
 @pytest.mark.parametrize("enabled", [True, False])
