@@ -22,15 +22,17 @@ run: $(STAMP)
 	$(BIN)/jiliang run_huey & consumer=$$!; trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/jiliang runserver 127.0.0.1:$(PORT)
 
-test: lint test-sqlite test-postgres
+# The two databases' passes run side by side (one core each); their output is shown per pass.
+test: lint
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest --output test-results/sqlite
 
 # A throw-away PostgreSQL cluster (Debian's pg_virtualenv); on CI its absence is a failure.
 test-postgres: $(STAMP)
 	@if command -v pg_virtualenv >/dev/null; then \
-		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/pytest'; \
+		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/pytest --output test-results/postgres'; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "pg_virtualenv (Debian postgresql-common) is required on CI" >&2; exit 1; \
 	else \
@@ -61,8 +63,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/remind.py
 	$(BIN)/python bench/orders.py
+	$(BIN)/python bench/rollup.py
 	@if command -v pg_virtualenv >/dev/null; then \
-		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/ledger.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/import.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/remind.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/orders.py'; \
+		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/scoping.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/ledger.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/import.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/remind.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/orders.py && JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/python bench/rollup.py'; \
 	else \
 		echo "SKIPPED: PostgreSQL benchmark needs pg_virtualenv"; \
 	fi

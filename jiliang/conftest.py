@@ -22,7 +22,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-RESULTS_DIR = Path(__file__).resolve().parent.parent / "test-results"
 ON_CI = os.environ.get("CI") == "true"
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -64,9 +63,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def results_dir():
-    RESULTS_DIR.mkdir(exist_ok=True)
-    return RESULTS_DIR
+def results_dir(pytestconfig):
+    """Where screenshots go: pytest-playwright's --output, which each database's pass sets
+    apart (that plugin empties the directory when a run starts)."""
+    path = Path(pytestconfig.getoption("--output")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def pytest_report_header(config):

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jiliang.instruments",
     "jiliang.notifications",
     "jiliang.orders",
+    "jiliang.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("jiliang.notifications.urls")),
     path("orders/statistics/", include("jiliang.orders.stats_urls")),
     path("orders/", include("jiliang.orders.urls")),
+    path("campaigns/", include("jiliang.campaigns.urls")),
     path("certificates/", include("jiliang.orders.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

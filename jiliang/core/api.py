@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -73,6 +79,26 @@ class ErrorOut(Schema):
 def get_visible_or_404(model, request, **lookup):
     """The object if the requesting user may see it, else 404 (never 403)."""
     return get_object_or_404(model.objects.visible_to(request.user), **lookup)
+
+
+def patch_data(payload: Schema, model) -> dict:
+    """The fields a PATCH sent. ``null`` empties a text field that may be blank and is refused,
+    naming the field, where the model has no empty value for it (never a database error)."""
+    data = payload.dict(exclude_unset=True)
+    for name, value in data.items():
+        if value is not None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # not a model field: the endpoint reads it
+        if field.null:
+            continue
+        if field.blank and isinstance(field, (models.CharField, models.TextField)):
+            data[name] = ""
+        else:
+            raise ValidationError({name: _("This field cannot be null.")})
+    return data
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

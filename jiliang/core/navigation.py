@@ -64,6 +64,7 @@ SECTIONS = [
         _("Campaign and statistics"),
         "bar-chart-line",
         frozenset({DashboardRole.REGULATOR, DashboardRole.ADMINISTRATOR}),
+        "campaigns:campaign_list",
     ),
     Section(
         "organisations",

@@ -29,6 +29,11 @@ class UserScope:
     role_by_organisation: dict[int, str] = field(default_factory=dict)
     region_ids: frozenset[int] = frozenset()
     regulated_region_ids: frozenset[int] = frozenset()
+    # The regions above the regulated ones: a bureau reports into their campaigns.
+    reporting_line_region_ids: frozenset[int] = frozenset()
+    # The regulated subtrees' root paths: one prefix condition each, where a national bureau's
+    # thousands of region ids would make every query long to send and to plan.
+    regulated_paths: tuple[str, ...] = ()
 
     def organisation_ids(self, roles: frozenset[str] | None = None) -> set[int]:
         """Organisations where the user holds one of ``roles`` (any role when None)."""
@@ -58,7 +63,7 @@ def forget_scope(user) -> None:
 
 def _compute_scope(user) -> UserScope:
     from jiliang.orgs.choices import OrganisationKind
-    from jiliang.orgs.models import Membership, Region
+    from jiliang.orgs.models import Membership
 
     rows = Membership.objects.filter(user=user, organisation__is_active=True).values_list(
         "organisation_id",
@@ -74,20 +79,37 @@ def _compute_scope(user) -> UserScope:
         if kind == OrganisationKind.REGULATOR:
             regulated_paths.append(region_path)
     # Region ids, not a join on paths: the rows then filter on two indexed columns of their own.
-    regulated_region_ids = (
-        Region.objects.filter(
-            any_of([Q(path__startswith=path) for path in regulated_paths])
-        ).values_list("pk", flat=True)
-        if regulated_paths
-        else []
-    )
+    regulated, above = _regulated_and_above(regulated_paths)
     return UserScope(
         user_id=user.pk,
         is_platform_admin=user.is_staff,
         role_by_organisation=role_by_organisation,
         region_ids=frozenset(region_ids),
-        regulated_region_ids=frozenset(regulated_region_ids),
+        regulated_region_ids=frozenset(regulated),
+        reporting_line_region_ids=frozenset(above),
+        regulated_paths=tuple(regulated_paths),
     )
+
+
+def _regulated_and_above(regulated_paths: list[str]) -> tuple[list[int], list[int]]:
+    """The regions in the regulated subtrees and those above them, in one query."""
+    from jiliang.orgs.models import PATH_SEPARATOR, Region
+
+    if not regulated_paths:
+        return [], []
+    ancestor_codes = {
+        code
+        for path in regulated_paths
+        for code in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1]
+    }
+    rows = Region.objects.filter(
+        any_of([Q(path__startswith=path) for path in regulated_paths]) | Q(code__in=ancestor_codes)
+    ).values_list("pk", "path")
+    regulated, above = [], []
+    for region_id, path in rows:
+        inside = any(path.startswith(regulated_path) for regulated_path in regulated_paths)
+        (regulated if inside else above).append(region_id)
+    return regulated, above
 
 
 def any_of(conditions: list[Q]) -> Q:

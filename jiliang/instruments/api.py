@@ -8,7 +8,7 @@ from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404, patch_data
 from jiliang.core.responses import xlsx_response
 from jiliang.instruments import selectors, services
 from jiliang.instruments.choices import (
@@ -278,11 +278,9 @@ def instrument_detail(request, instrument_id: Id):
 )
 def instrument_update(request, instrument_id: Id, payload: InstrumentPatch):
     instrument = get_visible_or_404(Instrument, request, pk=instrument_id)
-    data = payload.dict(exclude_unset=True)
+    data = patch_data(payload, Instrument)
     if "catalogue_item" in data:
         data["catalogue_item"] = _catalogue_item(data["catalogue_item"])
-    if "abc_class" in data:
-        data["abc_class"] = data["abc_class"] or ""
     services.instrument_update(actor=request.user, instrument=instrument, data=data)
     return _annotated(request, instrument_id)
 

@@ -1,8 +1,9 @@
 """Demo ledgers of the two demo enterprises (idempotent, through the services).
 
 Each instrument gets one to four past records placed so that its next due date falls where its
-situation says: most well ahead, some due within 30 days, some overdue, a few restricted,
-failed, sealed, at verification or retired. Random choices are seeded; dates follow today.
+situation says: most well ahead, some due within 30 days, some overdue (mandatory ones among
+both), a few restricted, failed, sealed, at verification or retired. Random choices are seeded;
+dates follow today.
 """
 
 import random
@@ -49,6 +50,8 @@ SITUATIONS = {
     "normal": (None, Conclusion.PASS, InstrumentStatus.IN_USE, ""),
     "due_soon": ((3, 27), Conclusion.PASS, InstrumentStatus.IN_USE, ""),
     "overdue": ((-120, -3), Conclusion.PASS, InstrumentStatus.IN_USE, ""),
+    "mandatory_due_soon": ((10, 27), Conclusion.PASS, InstrumentStatus.IN_USE, ""),
+    "mandatory_overdue": ((-120, -3), Conclusion.PASS, InstrumentStatus.IN_USE, ""),
     "at_verification": (
         (1, 20),
         Conclusion.PASS,
@@ -66,7 +69,11 @@ SITUATIONS = {
     "sealed": (None, Conclusion.PASS, InstrumentStatus.SEALED, "产品线调整，暂时封存。"),
     "retired": (None, Conclusion.PASS, InstrumentStatus.RETIRED, "磨损超差，无修复价值，已报废。"),
 }
-DUE_SITUATIONS = {"due_soon", "overdue", "at_verification"}
+# Given first, to periodically verified mandatory instruments only: the overdue ones go into the
+# demo's past orders (orders.demo), the ones due in 10 to 27 days into none, so that the
+# enterprise's mandatory filing finds them.
+MANDATORY_SITUATIONS = {"mandatory_overdue", "mandatory_due_soon"}
+DUE_SITUATIONS = {"due_soon", "overdue", "at_verification", *MANDATORY_SITUATIONS}
 
 
 @dataclass(frozen=True)
@@ -195,8 +202,9 @@ HENGXIN = Ledger(
     ],
     other_institution="郑州市计量技术研究所",
     own_lab="本公司计量室",
-    situations=[("due_soon", 12), ("overdue", 9), ("at_verification", 1), ("restricted", 4),
-                ("failed", 1), ("repair", 1), ("sealed", 1), ("retired", 3)],
+    situations=[("mandatory_overdue", 4), ("mandatory_due_soon", 3), ("due_soon", 12),
+                ("overdue", 9), ("at_verification", 1), ("restricted", 4), ("failed", 1),
+                ("repair", 1), ("sealed", 1), ("retired", 3)],
 )
 
 HUACHUANG = Ledger(
@@ -299,6 +307,7 @@ class _Loader:
                 for i in candidates
                 if i.management_number not in situations
                 and (situation in DUE_SITUATIONS or not i.is_mandatory)
+                and (situation not in MANDATORY_SITUATIONS or (i.is_mandatory and _periodic(i)))
             ]
             situations.update((i.management_number, situation) for i in eligible[:count])
         for instrument in instruments:

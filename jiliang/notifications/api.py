@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -18,14 +17,14 @@ from pydantic import StrictInt
 from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404
 from jiliang.core.scoping import scope_for
 from jiliang.core.services import require_organisation_role
-from jiliang.notifications import services
+from jiliang.notifications import selectors, services
 from jiliang.notifications.models import (
+    AdministratorsQuerySet,
     DepartmentContact,
     Email,
     Notification,
     ReminderPolicyQuerySet,
     ReminderProblem,
-    ReminderProblemQuerySet,
 )
 from jiliang.orgs.models import Organisation
 
@@ -320,25 +319,20 @@ def reminder_problems(request, query: Query[OrganisationQuery]):
     nobody to remind, missing or invalid addresses, e-mail that failed or may not have
     arrived; for its administrators."""
     organisation = _managed_organisation(
-        request, query.organisation, ReminderProblemQuerySet.viewer_roles
+        request, query.organisation, AdministratorsQuerySet.viewer_roles
     )
     since = timezone.now() - timedelta(days=PROBLEM_DAYS)
-    problems = (
-        ReminderProblem.objects.filter(organisation=organisation, created__gte=since)
-        .select_related("user")
-        .order_by("-created", "-pk")[:PROBLEM_ROWS]
-    )
-    emails = (
-        Email.objects.filter(organisation=organisation, created__gte=since)
-        .filter(
-            Q(status__in=[Email.Status.FAILED, Email.Status.UNCERTAIN])
-            | Q(status=Email.Status.QUEUED, attempts__gt=0)
-        )
-        .defer("text", "html")
-        .order_by("-created", "-pk")[:PROBLEM_ROWS]
-    )
+    user = request.user
     return {
         "organisation": organisation.pk,
-        "problems": list(problems),
-        "undelivered_emails": list(emails),
+        "problems": list(
+            selectors.recent_reminder_problems(
+                user=user, organisation=organisation, since=since, rows=PROBLEM_ROWS
+            )
+        ),
+        "undelivered_emails": list(
+            selectors.undelivered_emails(
+                user=user, organisation=organisation, since=since, rows=PROBLEM_ROWS
+            )
+        ),
     }

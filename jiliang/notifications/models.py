@@ -32,6 +32,33 @@ class OwnRowsQuerySet(ScopedQuerySet):
     editable_condition = visible_condition
 
 
+class AdministratorsQuerySet(OrganisationScopedQuerySet):
+    """Rows of an organisation that its administrators see (its administrators and staff
+    change them); regulators see none. Reminder problems."""
+
+    viewer_roles = frozenset({"admin"})
+    regulators_see = False
+
+
+class AddressedQuerySet(AdministratorsQuerySet):
+    """As ``AdministratorsQuerySet``, and each row is also seen by the user it is addressed to
+    (``recipient``). E-mail and reminders."""
+
+    def visible_condition(self, scope):
+        return super().visible_condition(scope) | Q(recipient_id=scope.user_id)
+
+
+def organisation_field(**options) -> models.ForeignKey:
+    """The organisation whose administrators see the row (no reverse accessor)."""
+    return models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        **options,
+    )
+
+
 class NotificationQuerySet(OwnRowsQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
@@ -48,14 +75,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    organisation = models.ForeignKey(
-        "orgs.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    organisation = organisation_field(null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=32)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
@@ -133,15 +153,6 @@ class CalendarFeed(models.Model):
         return str(self.user)
 
 
-class EmailQuerySet(OrganisationScopedQuerySet):
-    # An organisation's administrators see its undelivered mail; the recipient sees their own.
-    viewer_roles = frozenset({"admin"})
-    regulators_see = False
-
-    def visible_condition(self, scope):
-        return super().visible_condition(scope) | Q(recipient_id=scope.user_id)
-
-
 class Email(models.Model):
     """The e-mail outbox: a message is written here in the transaction that decides to send
     it, then sent, retried with backoff when the server fails, and never sent twice."""
@@ -153,14 +164,7 @@ class Email(models.Model):
         FAILED = "failed", _("Failed")
         UNCERTAIN = "uncertain", _("Perhaps not delivered")
 
-    organisation = models.ForeignKey(
-        "orgs.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    organisation = organisation_field(null=True, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
@@ -183,7 +187,8 @@ class Email(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
-    objects = EmailQuerySet.as_manager()
+    # An organisation's administrators see its undelivered mail; the recipient sees their own.
+    objects = AddressedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("e-mail")
@@ -326,14 +331,6 @@ class ReminderRun(models.Model):
         return f"{self.date}"
 
 
-class ReminderQuerySet(OrganisationScopedQuerySet):
-    viewer_roles = frozenset({"admin"})
-    regulators_see = False
-
-    def visible_condition(self, scope):
-        return super().visible_condition(scope) | Q(recipient_id=scope.user_id)
-
-
 class Reminder(models.Model):
     """The outbox of due-date reminders: one row per instrument, due date, offset and recipient,
     written before anything is sent. The unique key is what stops a second run, a restarted
@@ -345,13 +342,7 @@ class Reminder(models.Model):
         QUEUED = "queued", _("In a digest")
         SKIPPED = "skipped", _("Skipped")
 
-    organisation = models.ForeignKey(
-        "orgs.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # the (organisation, status) index serves it
-    )
+    organisation = organisation_field(db_index=False)  # the (organisation, status) index serves it
     instrument = models.ForeignKey(
         "instruments.Instrument",
         verbose_name=_("instrument"),
@@ -376,7 +367,7 @@ class Reminder(models.Model):
     skip_reason = models.CharField(_("why skipped"), max_length=200, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = ReminderQuerySet.as_manager()
+    objects = AddressedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder")
@@ -398,11 +389,6 @@ class Reminder(models.Model):
         return f"{self.instrument_id} {self.due_date} {self.offset} → {self.recipient_id}"
 
 
-class ReminderProblemQuerySet(OrganisationScopedQuerySet):
-    viewer_roles = frozenset({"admin"})
-    regulators_see = False
-
-
 class ReminderProblem(models.Model):
     """Something that kept a reminder from someone, for the organisation's administrators."""
 
@@ -415,12 +401,7 @@ class ReminderProblem(models.Model):
     run = models.ForeignKey(
         ReminderRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="problems"
     )
-    organisation = models.ForeignKey(
-        "orgs.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    organisation = organisation_field()
     kind = models.CharField(_("problem"), max_length=16, choices=Kind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -433,7 +414,7 @@ class ReminderProblem(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     created = models.DateTimeField(_("time"), auto_now_add=True)
 
-    objects = ReminderProblemQuerySet.as_manager()
+    objects = AdministratorsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder problem")

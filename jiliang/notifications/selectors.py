@@ -119,17 +119,32 @@ def reminder_problems(*, user, organisation, now=None) -> list[dict]:
     return rows
 
 
-def undelivered_emails(*, user, organisation):
-    """The organisation's e-mail that failed, may not have arrived, or is being retried."""
+def recent_reminder_problems(*, user, organisation, since, rows: int = PANEL_ROWS):
+    """Each of the organisation's reminder problems since ``since``, with its user, newest
+    first (``reminder_problems`` counts the same problem once)."""
     return (
+        ReminderProblem.objects.visible_to(user)
+        .filter(organisation=organisation, created__gte=since)
+        .select_related("user")
+        .order_by("-created", "-pk")[:rows]
+    )
+
+
+def undelivered_emails(*, user, organisation, since=None, rows: int = PANEL_ROWS):
+    """The organisation's e-mail that failed, may not have arrived, or is being retried (since
+    ``since`` when given), newest first, without the messages' text."""
+    emails = (
         Email.objects.visible_to(user)
         .filter(organisation=organisation)
         .filter(
             Q(status__in=[Email.Status.FAILED, Email.Status.UNCERTAIN])
             | Q(status=Email.Status.QUEUED, attempts__gt=0)
         )
-        .select_related("recipient")
-        .order_by("-created", "-pk")[:PANEL_ROWS]
+    )
+    if since is not None:
+        emails = emails.filter(created__gte=since)
+    return (
+        emails.select_related("recipient").defer("text", "html").order_by("-created", "-pk")[:rows]
     )
 
 

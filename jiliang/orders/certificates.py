@@ -50,7 +50,7 @@ from jiliang.core import audit
 from jiliang.core.services import require_organisation_role
 from jiliang.instruments.choices import Conclusion
 from jiliang.orders.choices import OrderKind, OrderStatus
-from jiliang.orders.models import EDITOR_ROLES, Order, OrderItem
+from jiliang.orders.models import EDITOR_ROLES, Order, OrderItem, TransitionRefused
 
 VERIFICATION_KINDS = frozenset({OrderKind.MANDATORY_VERIFICATION, OrderKind.VERIFICATION})
 # The printed title, and the word for the date of the result, per kind of order.
@@ -150,7 +150,7 @@ def certificate_generate(*, actor, item: OrderItem) -> OrderItem:
     item = OrderItem.objects.select_for_update().get(pk=item.pk)
     item.order = order
     if order.status != OrderStatus.IN_SERVICE:
-        raise ValidationError(
+        raise TransitionRefused(
             _(
                 "Certificates are generated while the order is in service: after the items "
                 "are received and before the order is completed."
@@ -178,7 +178,11 @@ def certificate_generate(*, actor, item: OrderItem) -> OrderItem:
     pdf = render_certificate_pdf(item, issued=timezone.localdate())
     before = item.certificate.name
     item.certificate.save("certificate.pdf", ContentFile(pdf), save=False)
-    OrderItem.objects.filter(pk=item.pk).update(certificate=item.certificate.name)
+    # The result it shows, to tell when a result recorded again makes it outdated.
+    item.certificate_facts = item.result_digest()
+    OrderItem.objects.filter(pk=item.pk).update(
+        certificate=item.certificate.name, certificate_facts=item.certificate_facts
+    )
     audit.record(
         actor=actor,
         action="orders.item.certificate_generated",

@@ -321,8 +321,8 @@ class ReturnForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
-    """Receiving the items; for on-site service, scheduling the visit, from which the time
-    limit counts."""
+    """Receiving the items; for on-site service, the day of the visit (the one scheduled
+    unless it moved), from which the time limit counts."""
 
     visit_date = forms.DateField(
         label=_("Date of the visit"),
@@ -336,7 +336,7 @@ class ReceiveForm(forms.Form):
         if order.service_mode != ServiceMode.ON_SITE or order.is_approval:
             del self.fields["visit_date"]
         else:
-            self.fields["visit_date"].initial = order.wished_from or today
+            self.fields["visit_date"].initial = order.visit_date or order.wished_from or today
 
     def clean_visit_date(self):
         visit = self.cleaned_data["visit_date"]
@@ -351,9 +351,6 @@ class ReceiveForm(forms.Form):
                 else _("The visit cannot be more than 30 days ago.")
             )
         return visit
-
-    def clock_start(self) -> date:
-        return self.cleaned_data.get("visit_date") or self.today
 
 
 class PauseStartForm(forms.Form):
@@ -444,3 +441,48 @@ class QueueFilterForm(OrderFilterForm):
         self.is_valid()
         wanted = self.cleaned_data.get("institution") if "institution" not in self.errors else None
         return next((item for item in institutions if item.pk == wanted), institutions[0])
+
+
+class VisitForm(forms.Form):
+    """The day the institution's staff come to an on-site order; the service checks it (not
+    in the past, within a year)."""
+
+    visit_date = forms.DateField(
+        label=_("Date of the visit"),
+        widget=date_input(),
+        help_text=_("The enterprise is told. The time limit will count from the visit."),
+    )
+
+    def __init__(self, *args, order, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        wished = order.wished_from if order.wished_from and order.wished_from >= today else None
+        self.fields["visit_date"].initial = order.visit_date or wished or today
+
+
+class TimeLimitForm(forms.Form):
+    """One of an institution's time limits: a kind, normal or green channel, in working days;
+    empty (or the "use the default" button) goes back to the platform's default. The range is
+    the service's to check, and its message is shown on the field."""
+
+    kind = forms.ChoiceField(choices=OrderKind.choices, widget=forms.HiddenInput)
+    green_channel = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    working_days = forms.IntegerField(
+        label=_("Working days"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1}),
+    )
+
+    def __init__(self, data=None, *, kind: str = "", green_channel: bool = False, **kwargs):
+        if data is not None:  # the row the posted form belongs to
+            kind = str(data.get("kind", ""))
+            green_channel = str(data.get("green_channel", "")).lower() in ("true", "1", "on")
+        channel = "green" if green_channel else "normal"
+        initial = {"kind": kind, "green_channel": green_channel, **kwargs.pop("initial", {})}
+        super().__init__(data, auto_id=f"limit-{kind}-{channel}-%s", initial=initial, **kwargs)
+        self.row_key = (kind, green_channel)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get("use_default"):
+            cleaned["working_days"] = None
+        return cleaned

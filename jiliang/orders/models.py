@@ -4,8 +4,11 @@ audited transition, and its results flow back into the enterprise's ledger."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -56,6 +59,23 @@ TRANSITIONS = {
         Transition("complete", frozenset({S.IN_SERVICE}), S.COMPLETED, Party.INSTITUTION),
     ]
 }
+
+
+class TransitionRefused(ValidationError):
+    """A step the order's state does not allow now: a transition from another state, a change
+    of an order no longer open to it. The API answers 409 (a ValidationError of the data is a
+    400); the pages show it on the form like any other refusal, being a ValidationError."""
+
+
+FILING_HORIZON_DAYS = 30
+
+
+def due_for_filing(today: date) -> Q:
+    """The instruments mandatory filing orders (with ``mandatory_condition``): overdue, due
+    within the horizon, or never verified at all (no record, so no due date either)."""
+    return Q(next_due__lte=today + timedelta(FILING_HORIZON_DAYS)) | Q(
+        next_due__isnull=True, last_record_date__isnull=True
+    )
 
 
 def validate_printable(value: str) -> None:
@@ -148,6 +168,15 @@ class Order(TimeStampedModel):
         blank=True,
         help_text=_("Acceptance for approvals, receipt of the items otherwise."),
     )
+    visit_date = models.DateField(
+        _("visit"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "On-site service: the day the institution's staff come. The visit is the receipt: "
+            "the time limit counts from it."
+        ),
+    )
     time_limit_days = models.PositiveSmallIntegerField(
         _("time limit (working days)"), null=True, blank=True
     )
@@ -184,6 +213,9 @@ class Order(TimeStampedModel):
             ),
             models.Index(fields=["enterprise", "-created"]),
             models.Index(fields=["institution", "status"]),
+            # Orders changed since a moment: what the campaigns' periodic recount looks for
+            # (campaigns/counting.py), a few rows among millions.
+            models.Index(fields=["updated"], name="order_updated"),
         ]
 
     def __str__(self):
@@ -217,8 +249,20 @@ class Order(TimeStampedModel):
             raise ValidationError(errors)
 
 
+# The result fields a certificate prints: recording any of them again makes a generated
+# certificate outdated.
+CERTIFIED_FIELDS = (
+    "conclusion",
+    "result_date",
+    "certificate_number",
+    "valid_until",
+    "measured_error",
+    "expanded_uncertainty",
+)
+
+
 class OrderPartQuerySet(ScopedQuerySet):
-    """Items and attachments: seen and changed with their order."""
+    """Items, attachments and pauses: seen and changed with their order."""
 
     def visible_condition(self, scope):
         return order_condition(scope, through="order__")
@@ -259,6 +303,9 @@ class OrderItem(models.Model):
     certificate = models.FileField(
         _("certificate"), upload_to=certificate_path, blank=True, validators=[validate_document]
     )
+    # The digest of the result a generated certificate shows (result_digest); empty for an
+    # uploaded certificate, which is the institution's own and is never flagged.
+    certificate_facts = models.CharField(max_length=64, blank=True, editable=False)
     # What the certificate's QR code carries: the public check page finds the item by it.
     check_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     record = models.OneToOneField(
@@ -293,6 +340,22 @@ class OrderItem(models.Model):
     @property
     def has_result(self) -> bool:
         return bool(self.conclusion and self.result_date)
+
+    def result_digest(self) -> str:
+        """A fingerprint of the recorded result as a certificate prints it."""
+        facts = [str(getattr(self, name) or "") for name in CERTIFIED_FIELDS]
+        return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+
+    @property
+    def certificate_generated(self) -> bool:
+        """Whether the stored certificate is one the platform generated (not an upload)."""
+        return bool(self.certificate and self.certificate_facts)
+
+    @property
+    def certificate_outdated(self) -> bool:
+        """A generated certificate whose result was recorded again since: it no longer shows
+        the result and should be generated again (the file itself is kept)."""
+        return self.certificate_generated and self.certificate_facts != self.result_digest()
 
     def clean(self):
         if self.valid_until and self.result_date and self.valid_until < self.result_date:
@@ -342,6 +405,8 @@ class OrderPause(models.Model):
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     started = models.DateField(_("from"))
     ended = models.DateField(_("to"), null=True, blank=True)
+
+    objects = OrderPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pause of the time limit")

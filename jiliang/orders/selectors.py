@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.core import workdays
 from jiliang.core.models import AuditEvent
-from jiliang.core.scoping import scope_for
+from jiliang.core.scoping import any_of, scope_for
 from jiliang.instruments.choices import InstrumentStatus
 from jiliang.instruments.models import Instrument
 from jiliang.instruments.selectors import text_search
 from jiliang.orders.choices import OPEN_STATUSES, Party
-from jiliang.orders.models import EDITOR_ROLES, Order, OrderAttachment, OrderItem, OrderPause
+from jiliang.orders.models import (
+    EDITOR_ROLES,
+    Order,
+    OrderAttachment,
+    OrderItem,
+    OrderPause,
+    due_for_filing,
+)
 from jiliang.orders.services import BUSY_STATUSES
 from jiliang.orgs.choices import OrganisationKind
 from jiliang.orgs.models import Organisation
 
-# How far ahead mandatory filing looks (services.mandatory_filing).
-FILING_HORIZON_DAYS = 30
 # The instrument picker lists at most this many instruments besides those already chosen.
 PICKER_LIMIT = 100
 
@@ -59,7 +64,7 @@ def order_list(user, filters: OrderFilters):
     orders = (
         Order.objects.visible_to(user)
         .select_related("enterprise", "institution")
-        .annotate(item_count=_item_count())
+        .annotate(item_count=_item_count(), paused_since=_running_pause_start())
     )
     return _filtered(orders, filters).order_by("-created", "-pk")
 
@@ -82,15 +87,20 @@ def institution_queue(user, institution, filters: OrderFilters):
     The ordering is the ``order_queue`` index's, so a page reads a few index entries whatever
     the number of open orders; the item count and the running pause are computed for the
     page's rows only."""
-    running_pause = OrderPause.objects.filter(order=OuterRef("pk"), ended__isnull=True)
     orders = (
         Order.objects.visible_to(user)
         .filter(institution=institution, status__in=list(OPEN_STATUSES))
         .select_related("enterprise")
-        .annotate(item_count=_item_count(), paused=Exists(running_pause))
+        .annotate(item_count=_item_count(), paused_since=_running_pause_start())
     )
     return _filtered(orders, filters).order_by(
         "-green_channel", F("deadline").asc(nulls_last=True), "submitted_at", "pk"
+    )
+
+
+def _running_pause_start():
+    return Subquery(
+        OrderPause.objects.filter(order=OuterRef("pk"), ended__isnull=True).values("started")[:1]
     )
 
 
@@ -99,6 +109,7 @@ def with_remaining(orders, today: date):
     once closed) and ``overdue_days`` on each order of a page, and ``finished_after_deadline``
     on completed ones."""
     for order in orders:
+        order.paused = _paused_since(order) is not None
         order.remaining = remaining_workdays(order, today)
         order.overdue_days = -order.remaining if order.remaining and order.remaining < 0 else 0
         order.finished_after_deadline = bool(
@@ -110,9 +121,26 @@ def with_remaining(orders, today: date):
 
 
 def remaining_workdays(order: Order, today: date) -> int | None:
+    """Working days left; they stand still while the clock is paused (the deadline moves on
+    when it resumes: services.pause_end)."""
     if order.deadline is None or order.status not in OPEN_STATUSES:
         return None
-    return workdays.remaining_workdays(order.deadline, today)
+    paused_since = _paused_since(order)
+    return workdays.remaining_workdays(order.deadline, min(today, paused_since or today))
+
+
+def _paused_since(order: Order) -> date | None:
+    """The running pause's first day: annotated by the list selectors, else read (only
+    approvals pause)."""
+    if hasattr(order, "paused_since"):
+        return order.paused_since
+    if not order.is_approval:
+        return None
+    return (
+        OrderPause.objects.filter(order=order, ended__isnull=True)
+        .values_list("started", flat=True)
+        .first()
+    )
 
 
 def acts_for(user, organisation_id: int) -> bool:
@@ -208,10 +236,10 @@ def instrument_choices(*, user, enterprise, query: str = "", chosen=(), order=No
 
 def mandatory_due(*, user, enterprise, today: date):
     """What mandatory filing would order (services.mandatory_filing): the enterprise's
-    mandatory instruments, not retired, overdue or due within 30 days; each with ``busy``."""
+    mandatory instruments, not retired, due for filing; each with ``busy``."""
     return (
         Instrument.objects.visible_to(user)
-        .filter(organisation=enterprise, next_due__lte=today + timedelta(FILING_HORIZON_DAYS))
+        .filter(due_for_filing(today), organisation=enterprise)
         .exclude(status=InstrumentStatus.RETIRED)
         .filter(Instrument.objects.mandatory_condition())
         .annotate(busy=_busy(None))
@@ -220,23 +248,25 @@ def mandatory_due(*, user, enterprise, today: date):
 
 
 def order_detail_parts(*, user, order: Order) -> dict:
-    """The items (with their instrument and ledger record), attachments and pauses of a
-    visible order: the institution sees the customer's instruments here, through the order."""
-    visible = Order.objects.visible_to(user).filter(pk=order.pk).exists()
-    if not visible:
-        return {"items": [], "attachments": [], "pauses": []}
+    """The items (with their instrument and ledger record), attachments and pauses of an
+    order, each read as the user sees it (none of an order they do not see): the institution
+    sees the customer's instruments here, through the order."""
     return {
         "items": list(
-            OrderItem.objects.filter(order=order)
+            OrderItem.objects.visible_to(user)
+            .filter(order=order)
             .select_related("instrument", "record")
             .order_by("instrument__management_number", "pk")
         ),
         "attachments": list(
-            OrderAttachment.objects.filter(order=order)
+            OrderAttachment.objects.visible_to(user)
+            .filter(order=order)
             .select_related("created_by")
             .order_by("created", "pk")
         ),
-        "pauses": list(OrderPause.objects.filter(order=order).order_by("started", "pk")),
+        "pauses": list(
+            OrderPause.objects.visible_to(user).filter(order=order).order_by("started", "pk")
+        ),
     }
 
 
@@ -247,6 +277,7 @@ ACTIONS = {
     "orders.order.cancel": _("Cancelled the order"),
     "orders.order.return": _("Returned the order for changes"),
     "orders.order.accept": _("Accepted the order"),
+    "orders.order.visit_scheduled": _("Scheduled the visit"),
     "orders.order.receive": _("Received the items"),
     "orders.order.complete": _("Completed the order"),
     "orders.item.result": _("Recorded a result"),
@@ -265,23 +296,21 @@ class TimelineEntry:
     about: str
 
 
-def order_timeline(user, order: Order) -> list[TimelineEntry]:
-    """Every audited step of a visible order, its items and attachments, oldest first: who,
-    when, what. Both parties read it here; the audit trail itself stays readable by the
-    enterprise's administrators only."""
-    if not Order.objects.visible_to(user).filter(pk=order.pk).exists():
+def order_timeline(*, user, order: Order) -> list[TimelineEntry]:
+    """Every audited step of the order, its items and attachments, oldest first: who, when,
+    what; for both parties of the order.
+
+    Not read through ``AuditEvent.objects.visible_to``: that is an organisation's audit trail,
+    which its administrators alone read (the order's events are filed under the enterprise), so
+    the institution and the enterprise's other members would see no history. The events are
+    found instead by what they are about: the order, items and attachments the user sees
+    (``visible_to``), listed in one query."""
+    about = _audited_parts(user, order)
+    if not about:
         return []
-    item_ids = [
-        str(pk) for pk in OrderItem.objects.filter(order=order).values_list("pk", flat=True)
-    ]
-    attachment_ids = [
-        str(pk) for pk in OrderAttachment.objects.filter(order=order).values_list("pk", flat=True)
-    ]
     events = (
         AuditEvent.objects.filter(
-            Q(object_type="orders.order", object_id=str(order.pk))
-            | Q(object_type="orders.orderitem", object_id__in=item_ids)
-            | Q(object_type="orders.orderattachment", object_id__in=attachment_ids)
+            any_of([Q(object_type=label, object_id__in=ids) for label, ids in about.items()])
         )
         .select_related("actor")
         .order_by("created", "pk")
@@ -295,6 +324,26 @@ def order_timeline(user, order: Order) -> list[TimelineEntry]:
         )
         for event in events
     ]
+
+
+def _audited_parts(user, order: Order) -> dict[str, list[str]]:
+    """``{AuditEvent.object_type: [object_id, ...]}`` of the order and of its items and
+    attachments, as far as the user sees them: nothing when they do not see the order."""
+    seen = [
+        (Order.objects.visible_to(user).filter(pk=order.pk), "orders.order"),
+        (OrderItem.objects.visible_to(user).filter(order=order), "orders.orderitem"),
+        (OrderAttachment.objects.visible_to(user).filter(order=order), "orders.orderattachment"),
+    ]
+    first, *others = [
+        rows.order_by()
+        .annotate(label=Value(label, output_field=CharField()))
+        .values_list("label", "pk")
+        for rows, label in seen
+    ]
+    about: dict[str, list[str]] = {}
+    for label, pk in first.union(*others, all=True):
+        about.setdefault(label, []).append(str(pk))
+    return about
 
 
 def _about(event: AuditEvent, order: Order) -> str:

@@ -1,7 +1,9 @@
 """Every write of service orders: creation, the transitions, results and time limits.
 
 A transition is one conditional UPDATE (``status IN sources``): of two staff accepting the same
-order at once exactly one wins, on SQLite as on PostgreSQL; the loser gets a clear error.
+order at once exactly one wins, on SQLite as on PostgreSQL; the loser gets a clear error. A step
+the order's state does not allow raises ``TransitionRefused`` (a ValidationError: the API's 409),
+a rule the data breaks a plain ValidationError (its 400).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from jiliang.orders.choices import (
     OrderKind,
     OrderStatus,
     Party,
+    ServiceMode,
 )
 from jiliang.orders.models import (
     EDITOR_ROLES,
@@ -37,6 +39,8 @@ from jiliang.orders.models import (
     OrderItem,
     OrderPause,
     TimeLimit,
+    TransitionRefused,
+    due_for_filing,
 )
 from jiliang.orgs.choices import OrganisationKind, SizeClass
 from jiliang.orgs.models import Membership
@@ -152,7 +156,7 @@ def order_update(*, actor, order: Order, instruments=None, **fields) -> Order:
     """Change a draft or a returned order before it is submitted (again)."""
     _require_party(actor, order, Party.ENTERPRISE)
     if order.status not in (OrderStatus.DRAFT, OrderStatus.RETURNED):
-        raise ValidationError(_("Only a draft or a returned order can be changed."))
+        raise TransitionRefused(_("Only a draft or a returned order can be changed."))
     changes = model_update(instance=order, data=fields, fields=ORDER_FIELDS)
     instruments = None if instruments is None else list(instruments)
     if instruments is not None and (instruments or not order.is_approval):  # approvals: no items
@@ -183,7 +187,7 @@ def attachment_add(*, actor, order: Order, title: str, file) -> OrderAttachment:
     party = Party.ENTERPRISE if _acts_for(actor, order.enterprise) else Party.INSTITUTION
     _require_party(actor, order, party)
     if order.status in (OrderStatus.COMPLETED, OrderStatus.CANCELLED):
-        raise ValidationError(_("The order is closed."))
+        raise TransitionRefused(_("The order is closed."))
     attachment = OrderAttachment(order=order, title=title, file=file, created_by=actor)
     attachment.full_clean()
     attachment.save()
@@ -201,8 +205,7 @@ def mandatory_filing(*, actor, enterprise, institution, today: date, **fields) -
     """强检备案 and 预约 in one step: an order for every mandatory instrument that is overdue,
     due within the next 30 days or never verified, and in no other order."""
     due = (
-        Instrument.objects.filter(organisation=enterprise)
-        .filter(Q(next_due__lte=today + timedelta(30)) | Q(next_due__isnull=True))
+        Instrument.objects.filter(due_for_filing(today), organisation=enterprise)
         .exclude(status=InstrumentStatus.RETIRED)
         .exclude(order_items__order__status__in=BUSY_STATUSES)
         .filter(Instrument.objects.mandatory_condition())
@@ -244,15 +247,91 @@ def order_accept(*, actor, order: Order, today: date) -> Order:
     return _transition(actor, order, "accept", **clock)
 
 
-def order_receive(*, actor, order: Order, today: date) -> Order:
-    """The items arrived (or the visit is scheduled): they are 送检中, and the time limit of a
-    verification or calibration counts from here."""
-    clock = {} if order.is_approval else _clock(order, today)
+def order_receive(*, actor, order: Order, today: date, visit_date: date | None = None) -> Order:
+    """The items arrived, or the institution's staff visited the site (the visit is the
+    receipt): they are 送检中, and the time limit of a verification or calibration counts from
+    here; on site from the day of the visit (``visit_date``, else the one scheduled, else
+    ``today``), which the order keeps."""
+    if order.is_approval:
+        clock = {}
+    elif order.service_mode == ServiceMode.ON_SITE:
+        scheduled = Order.objects.filter(pk=order.pk).values_list("visit_date", flat=True)
+        visited = visit_date or scheduled.first() or today
+        clock = {**_clock(order, visited), "visit_date": visited}
+    else:
+        clock = _clock(order, today)
     order = _transition(actor, order, "receive", **clock)
     Instrument.objects.filter(order_items__order=order, status=InstrumentStatus.IN_USE).update(
         status=InstrumentStatus.AT_VERIFICATION
     )
     return order
+
+
+# A visit is scheduled at most this far ahead.
+VISIT_AHEAD_DAYS = 365
+
+
+@transaction.atomic
+def order_schedule_visit(*, actor, order: Order, visit_date: date) -> Order:
+    """The day the institution's staff will come, for an accepted on-site order (scheduling
+    again moves it); the enterprise is told. Receiving the order then counts the time limit
+    from that day: the visit is the receipt."""
+    _require_party(actor, order, Party.INSTITUTION)
+    if order.service_mode != ServiceMode.ON_SITE:
+        raise ValidationError(
+            {"service_mode": _("Only an order for on-site service has a visit to schedule.")}
+        )
+    current = Order.objects.select_for_update().values("status", "visit_date").get(pk=order.pk)
+    if current["status"] != OrderStatus.ACCEPTED:
+        order.status = current["status"]
+        raise TransitionRefused(
+            _(
+                "The order is %(status)s: a visit is scheduled once the order is accepted and "
+                "until it is received."
+            )
+            % {"status": order.get_status_display()}
+        )
+    today = timezone.localdate()
+    if visit_date < today:
+        raise ValidationError({"visit_date": _("The visit cannot be in the past.")})
+    if visit_date > today + timedelta(VISIT_AHEAD_DAYS):
+        raise ValidationError({"visit_date": _("Schedule the visit within a year from today.")})
+    before = current["visit_date"]
+    if visit_date == before:
+        order.visit_date = visit_date
+        return order
+    Order.objects.filter(pk=order.pk, status=OrderStatus.ACCEPTED).update(
+        visit_date=visit_date, updated=timezone.now()
+    )
+    order.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action="orders.order.visit_scheduled",
+        instance=order,
+        organisation=order.enterprise,
+        changes={"visit_date": [before.isoformat() if before else None, visit_date.isoformat()]},
+    )
+    _tell_the_enterprise(
+        order,
+        _("Order %(number)s: visit on %(date)s")
+        % {"number": order.number, "date": visit_date.isoformat()},
+        [order.site_address],
+    )
+    return order
+
+
+def _tell_the_enterprise(order: Order, title: str, lines: list[str]) -> None:
+    members = Membership.objects.filter(
+        organisation=order.enterprise, role__in=EDITOR_ROLES, user__is_active=True
+    ).select_related("user")
+    notify(
+        recipients=[membership.user for membership in members],
+        kind="order",
+        title=title,
+        lines=lines,
+        url=order.get_absolute_url(),
+        organisation=order.enterprise,
+    )
 
 
 @transaction.atomic
@@ -267,6 +346,17 @@ def order_complete(*, actor, order: Order, today: date) -> Order:
             {
                 "items": _("Record a result for every instrument first: %(instrument)s has none.")
                 % {"instrument": missing[0].instrument}
+            }
+        )
+    outdated = [item for item in items if item.certificate_outdated]
+    if outdated and order.allowed("complete"):
+        raise ValidationError(
+            {
+                "items": _(
+                    "The certificate generated for %(item)s no longer shows its result: "
+                    "generate it again or upload the right one."
+                )
+                % {"item": outdated[0].instrument or _("the object applied for")}
             }
         )
     late = bool(order.deadline and today > order.deadline)
@@ -309,10 +399,15 @@ def item_record_result(*, actor, item: OrderItem, **result) -> OrderItem:
     order = item.order
     _require_party(actor, order, Party.INSTITUTION)
     if order.status != OrderStatus.IN_SERVICE:
-        raise ValidationError(_("Results are recorded once the items are received."))
+        raise TransitionRefused(_("Results are recorded once the items are received."))
     before = {name: getattr(item, name) for name in result}
     for name, value in result.items():
         setattr(item, name, value)
+    if "certificate" in result:  # an upload is the institution's own, not a generated one
+        item.certificate_facts = ""
+        result_fields = [*result, "certificate_facts"]
+    else:
+        result_fields = list(result)
     reused = _("This institution has issued this certificate number.")
     if (
         item.certificate_number
@@ -326,7 +421,7 @@ def item_record_result(*, actor, item: OrderItem, **result) -> OrderItem:
     item.full_clean()
     try:
         with transaction.atomic():  # the constraint decides between two clerks at once
-            item.save(update_fields=list(result))  # a certificate generated meanwhile stays
+            item.save(update_fields=result_fields)  # a certificate generated meanwhile stays
     except IntegrityError:
         raise ValidationError({"certificate_number": reused}) from None
     audit.record(
@@ -346,10 +441,13 @@ def pause_start(*, actor, order: Order, reason: str, started: date) -> OrderPaus
     """Stop an approval's clock (行政许可法 §45: expert review, 型式评价); the enterprise is
     told in writing through its inbox."""
     _require_party(actor, order, Party.INSTITUTION)
-    if not order.is_approval or order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
-        raise ValidationError(_("Only an accepted approval's time limit can be paused."))
+    refusal = _("Only an accepted approval's time limit can be paused.")
+    if not order.is_approval:
+        raise ValidationError(refusal)  # whatever its state
+    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
+        raise TransitionRefused(refusal)
     if order.pauses.filter(ended__isnull=True).exists():
-        raise ValidationError(_("The time limit is already paused."))
+        raise TransitionRefused(_("The time limit is already paused."))
     if started > timezone.localdate():
         raise ValidationError({"started": _("A pause cannot start in the future.")})
     pause = OrderPause(order=order, reason=reason, started=started)
@@ -363,7 +461,7 @@ def pause_start(*, actor, order: Order, reason: str, started: date) -> OrderPaus
 def pause_end(*, actor, pause: OrderPause, ended: date) -> OrderPause:
     _require_party(actor, pause.order, Party.INSTITUTION)
     if pause.ended is not None:
-        raise ValidationError(_("This pause has ended."))
+        raise TransitionRefused(_("This pause has ended."))
     pause.ended = ended
     pause.full_clean()
     pause.save()
@@ -387,13 +485,25 @@ def _pause_changed(actor, order: Order, pause: OrderPause, action: str) -> None:
     _tell_the_other_party(order, Party.INSTITUTION)
 
 
+# An institution's time limits are its policy: its administrators set them, its staff apply
+# them.
+TIME_LIMIT_ROLES = frozenset({"admin"})
+
+
+def may_set_time_limits(user, institution) -> bool:
+    scope = scope_for(user)
+    return bool(scope) and (
+        scope.is_platform_admin or institution.pk in scope.organisation_ids(TIME_LIMIT_ROLES)
+    )
+
+
 @transaction.atomic
 def time_limit_set(
     *, actor, institution, kind: str, green_channel: bool, working_days: int | None
 ) -> TimeLimit | None:
     """An institution's own limit for a kind of order; ``None`` goes back to the default.
     Orders already counting keep the deadline they were given."""
-    require_organisation_role(actor, institution, frozenset({"admin"}))
+    require_organisation_role(actor, institution, TIME_LIMIT_ROLES)
     current = TimeLimit.objects.filter(
         institution=institution, kind=kind, green_channel=green_channel
     ).first()
@@ -454,10 +564,10 @@ def _clock(order: Order, today: date) -> dict:
 
 
 def _pauses(order: Order) -> list[tuple[date, date]]:
-    return [
-        (pause.started, pause.ended or timezone.localdate())
-        for pause in OrderPause.objects.filter(order=order)
-    ]
+    """The order's pauses, a running one as if it ended on its first day: the stored deadline
+    is then the one the order would have if the clock started again, and the days left stand
+    still while it is stopped (selectors.remaining_workdays); pause_end moves the deadline."""
+    return [(pause.started, pause.ended or pause.started) for pause in order.pauses.all()]
 
 
 @transaction.atomic
@@ -470,7 +580,7 @@ def _transition(actor, order: Order, name: str, **changes) -> Order:
     )
     if not moved:
         order.refresh_from_db(fields=["status"])
-        raise ValidationError(
+        raise TransitionRefused(
             _("The order is %(status)s: it cannot be %(action)s.")
             % {"status": order.get_status_display(), "action": _action_label(name)}
         )

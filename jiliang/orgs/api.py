@@ -3,7 +3,7 @@ from datetime import datetime
 from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
-from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404, patch_data
 from jiliang.orgs import selectors, services
 from jiliang.orgs.choices import Industry, OrganisationKind, RegionLevel, Role, SizeClass
 from jiliang.orgs.models import Membership, Organisation, Region
@@ -151,7 +151,7 @@ def organisation_detail(request, organisation_id: Id):
 def organisation_update(request, organisation_id: Id, payload: OrganisationPatch):
     organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
     return services.organisation_update(
-        actor=request.user, organisation=organisation, data=payload.dict(exclude_unset=True)
+        actor=request.user, organisation=organisation, data=patch_data(payload, Organisation)
     )
 
 

@@ -21,7 +21,9 @@
     } else {
       chart.setOption({
         tooltip: {},
-        xAxis: { type: "category", data: series.map(function (p) { return p.name; }) },
+        // Every category named, however narrow the chart: hidden labels leave bars unnamed.
+        xAxis: { type: "category", data: series.map(function (p) { return p.name; }),
+                 axisLabel: { interval: 0, hideOverlap: false } },
         yAxis: { type: "value", minInterval: 1 },
         series: [{ type: "bar", data: points, label: { show: true, position: "top" } }],
       });

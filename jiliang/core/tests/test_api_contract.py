@@ -56,6 +56,19 @@ def test_schema_violations_are_422_with_the_field_named(world):
     assert response.json()["errors"][0]["field"] == "size_class"
 
 
+def test_null_empties_a_text_field_and_is_refused_where_no_empty_value_exists(world):
+    """A null address was a database error, a 500 (found by the fuzzer)."""
+    response = patch_enterprise(world, json.dumps({"address": None}))
+    assert response.status_code == 200
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.address == ""
+    response = patch_enterprise(world, json.dumps({"name": None}))
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "name"
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.name
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "field"),
     [

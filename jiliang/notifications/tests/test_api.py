@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from jiliang.accounts.services import user_create
 from jiliang.core.models import AuditEvent
 from jiliang.notifications import services
 from jiliang.notifications.models import (
+    AddressedQuerySet,
+    AdministratorsQuerySet,
     CalendarFeed,
     DepartmentContact,
     Email,
@@ -541,6 +544,27 @@ def test_reminder_problems_are_for_administrators(world, staff):
     assert staff_client(world, staff).get(url).status_code == 403
     assert api(world, "same_enterprise_viewer").get(url).status_code == 403
     assert api(world, "other_enterprise").get(url).status_code == 404
+
+
+def test_reminder_problems_are_read_through_the_scoped_querysets(world, monkeypatch):
+    """After the role check, the rows still come from ``visible_to(user)``: a scope that
+    reaches nothing returns nothing."""
+    enterprise, admin = world.enterprise, world.users["same_enterprise"]
+    run = ReminderRun.objects.create(date=timezone.localdate())
+    ReminderProblem.objects.create(run=run, organisation=enterprise, kind="no_email", user=admin)
+    Email.objects.create(
+        organisation=enterprise, to="x@example.com", subject="s", text="t", status="failed"
+    )
+    url = f"/api/v1/reminder-problems?organisation={enterprise.pk}"
+    body = api(world).get(url).json()
+    assert (len(body["problems"]), len(body["undelivered_emails"])) == (1, 1)
+
+    nothing = lambda self, scope: Q(pk__in=[])  # noqa: E731
+    monkeypatch.setattr(AdministratorsQuerySet, "visible_condition", nothing)
+    monkeypatch.setattr(AddressedQuerySet, "visible_condition", nothing)
+    response = api(world).get(url)
+    assert response.status_code == 200
+    assert (response.json()["problems"], response.json()["undelivered_emails"]) == ([], [])
 
 
 # The published contract ------------------------------------------------------------------------

@@ -323,6 +323,24 @@ def test_an_approval_with_its_clock_paused(world):
     assert detail["deadline"] == workdays.add_workdays(today, 22).isoformat()
 
 
+def test_a_pause_refused_by_the_state_is_409_and_for_a_verification_400(world):
+    """The same refusal, two causes: an approval not yet accepted may be paused later (the
+    order's state: 409); a verification never has its clock paused (400)."""
+    client = api(world, "institution")
+    body = {"reason": "expert_review", "started": timezone.localdate().isoformat()}
+    approval = create(world, [], kind="standard", description="0.02 级活塞压力计标准装置")
+    step(world, "same_enterprise", approval.json()["id"], "submit")
+    verification = in_service(world)
+    before = database_fingerprint()
+    early = send(client, "post", f"/api/v1/orders/{approval.json()['id']}/pauses", body)
+    assert (early.status_code, fields(early)) == (409, [])
+    assert "accepted approval" in early.json()["detail"]
+    never = send(client, "post", f"/api/v1/orders/{verification['id']}/pauses", body)
+    assert (never.status_code, fields(never)) == (400, ["__all__"])
+    assert never.json()["detail"] == early.json()["detail"]
+    assert database_fingerprint() == before
+
+
 def test_attachments_by_either_party_and_not_once_closed(world):
     order_id = create(world).json()["id"]
     step(world, "same_enterprise", order_id, "submit")
@@ -353,13 +371,19 @@ def test_a_generated_certificate_carries_the_check_code(world):
     item = order["items"][0]
     url = f"/api/v1/orders/{order['id']}/items/{item['id']}/certificate/generate"
     institution = api(world, "institution")
-    assert institution.post(url).status_code == 409  # no result yet
+    before = database_fingerprint()
+    no_result = institution.post(url)  # the item's data is missing: a 400, not a 409
+    assert (no_result.status_code, fields(no_result)) == (400, ["__all__"])
+    assert database_fingerprint() == before
     record_result(world, order, item, certificate_number="JZ-9")
     generated = institution.post(url)
     assert generated.status_code == 200, generated.json()
     assert generated.json()["has_certificate_file"] is True
     pdf = api(world).get(f"/api/v1/orders/{order['id']}/items/{item['id']}/certificate")
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+    assert step(world, "institution", order["id"], "complete").status_code == 200
+    closed = institution.post(url)  # the order's state no longer allows it
+    assert (closed.status_code, fields(closed)) == (409, [])
 
 
 # Lists and the queue ---------------------------------------------------------------------------

@@ -126,3 +126,39 @@ def test_an_order_goes_from_the_enterprise_to_the_institution_and_back_into_the_
     response = page.request.get(f"{live_server.url}{certificate_link}")
     assert response.body().startswith(b"%PDF")
     assert set(Instrument.objects.values_list("status", flat=True)) == {"in_use"}
+
+
+def test_the_institution_schedules_an_on_site_visit_and_records_it(
+    live_server, page, results_dir, settings, tmp_path
+):
+    """An accepted on-site order: the institution schedules the visit, the enterprise reads the
+    date, and recording the visit on that day starts the time limit."""
+    from jiliang.orders import services
+    from jiliang.orders.tests.test_services import new_order
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_reference_regions(Region)
+    world = build_world()
+    today = timezone.localdate()
+    order = new_order(world, service_mode="on_site", site_address="郑州市金水区农业路 1 号")
+    services.order_submit(actor=world.users["same_enterprise"], order=order)
+    services.order_accept(actor=world.users["institution"], order=order, today=today)
+
+    sign_in(page, live_server.url, "institution")
+    page.goto(f"{live_server.url}/orders/{order.pk}/")
+    expect(page.locator("#order-visit")).to_contain_text("not scheduled yet")
+    page.get_by_role("link", name="Schedule the visit").click()
+    page.get_by_label("Date of the visit").fill(today.isoformat())
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_text("The visit was scheduled: the enterprise is told.")).to_be_visible()
+    expect(page.locator("#order-visit")).to_contain_text(today.isoformat())
+    expect(page.locator("#order-visit")).to_contain_text("scheduled")
+    page.screenshot(path=results_dir / "order-visit-scheduled.png", full_page=True)
+    page.get_by_role("link", name="Record the visit").click()
+    expect(page.get_by_label("Date of the visit")).to_have_value(today.isoformat())
+    page.get_by_role("button", name="Visit done").click()
+    expect(page.get_by_text("The visit was recorded.")).to_be_visible()
+    expect(page.locator("#order-status")).to_contain_text("Received, in progress")
+    expect(page.locator("#order-deadline")).to_contain_text("working days left")
+    order.refresh_from_db()
+    assert (order.clock_started, order.visit_date) == (today, today)

@@ -85,13 +85,15 @@ def order_in(world, state: str) -> Order:
     customer, staff = world.users["same_enterprise"], world.users["institution"]
     today = timezone.localdate()
     approval = state.startswith("approval")
+    on_site = state.startswith("on_site")
     order = services.order_create(
         actor=customer,
         enterprise=world.enterprise,
         institution=world.organisations["institution"],
         kind="standard" if approval else "calibration",
         instruments=[] if approval else [add_instrument(world, management_number=f"M-{state}")],
-        service_mode="drop_off",
+        service_mode="on_site" if on_site else "drop_off",
+        site_address="郑州市金水区农业路 1 号" if on_site else "",
         description="0.02 级活塞压力计标准装置" if approval else "",
         **CONTACT,
     )
@@ -99,9 +101,9 @@ def order_in(world, state: str) -> Order:
         services.order_submit(actor=customer, order=order)
     if state == "returned":
         services.order_return(actor=staff, order=order, reason="请补充出厂编号")
-    if state in ("accepted", "in_service", "with_result", "approval", "approval_paused"):
+    if state in ("accepted", "in_service", "with_result", "approval", "approval_paused") or on_site:
         services.order_accept(actor=staff, order=order, today=today)
-    if state in ("in_service", "with_result"):
+    if state in ("in_service", "with_result", "on_site_received"):
         services.order_receive(actor=staff, order=order, today=today)
     if state == "with_result":
         services.item_record_result(
@@ -247,6 +249,47 @@ CASES = [
         "post",
         item_url("with_result", "/certificate/generate"),
         institution_move(200),
+    ),
+    case(
+        "visit",
+        "post",
+        url("on_site", "/visit"),
+        institution_move(200),
+        lambda w: {"visit_date": timezone.localdate().isoformat()},
+    ),
+    case(
+        "visit-not-on-site",  # the refusal names service_mode
+        "post",
+        url("accepted", "/visit"),
+        institution_move(400),
+        lambda w: {"visit_date": timezone.localdate().isoformat()},
+    ),
+    case(
+        "visit-not-accepted",
+        "post",
+        url("on_site_received", "/visit"),
+        institution_move(409),
+        lambda w: {"visit_date": timezone.localdate().isoformat()},
+    ),
+    # An institution's time limits: its members read them, its administrators set them; the
+    # regulator above sees the institution from outside (403), anyone else gets 404.
+    case(
+        "time-limits",
+        "get",
+        lambda w: f"/api/v1/orders/time-limits?institution={w.organisations['institution'].pk}",
+        {**ANONYMOUS, "institution": 200, "platform_admin": 200, "regulator_above": 403},
+    ),
+    case(
+        "time-limit-set",
+        "put",
+        lambda w: "/api/v1/orders/time-limits",
+        {**ANONYMOUS, "institution": 200, "platform_admin": 200, "regulator_above": 403},
+        lambda w: {
+            "institution": w.organisations["institution"].pk,
+            "kind": "verification",
+            "green_channel": True,
+            "working_days": 3,
+        },
     ),
     case("attachments", "get", url("submitted", "/attachments"), READERS),
     case("attachment-file", "get", attachment_url, READERS),

@@ -56,6 +56,12 @@ STATES = {
     "with_results": lambda world: with_results(
         in_service(world, instruments=own_instrument(world, "results")), world
     ),
+    "on_site": lambda world: accepted(
+        world,
+        instruments=own_instrument(world, "on_site"),
+        service_mode="on_site",
+        site_address="郑州市金水区农业路 1 号",
+    ),
     "approval": lambda world: accepted(
         world, instruments=[], kind="standard", description="0.02 级活塞压力计标准装置"
     ),
@@ -338,6 +344,43 @@ CASES = [
         "get",
         lambda w: reverse("orders:item_certificate", args=[certified_item(w).pk]),
         {**ANONYMOUS, **READERS},
+    ),
+    MatrixCase(
+        "visit-form",
+        "get",
+        url("order_visit", "on_site"),
+        {**INSTITUTION_STEP, "institution": 200, "platform_admin": 200},
+    ),
+    MatrixCase(
+        "visit",
+        "post",
+        url("order_visit", "on_site"),
+        INSTITUTION_STEP,
+        data=lambda w: {"visit_date": timezone.localdate().isoformat()},
+    ),
+    MatrixCase(
+        "visit-not-on-site",  # a drop-off order has no visit: explained on the form
+        "post",
+        url("order_visit", "accepted"),
+        {**INSTITUTION_STEP, "institution": 400, "platform_admin": 400},
+        data=lambda w: {"visit_date": timezone.localdate().isoformat()},
+    ),
+    # An institution's time limits: its members read them (the enterprise and the regulators
+    # are not members: 404), its administrators change them.
+    MatrixCase(
+        "time-limits",
+        "get",
+        lambda w: reverse("orders:time_limits"),
+        {**ANONYMOUS, "institution": 200, "platform_admin": 200},
+    ),
+    MatrixCase(
+        "time-limit-set",
+        "post",
+        lambda w: (
+            reverse("orders:time_limits") + f"?institution={w.organisations['institution'].pk}"
+        ),
+        {**ANONYMOUS, "institution": 302, "platform_admin": 302},
+        data=lambda w: {"kind": "verification", "green_channel": "True", "working_days": "3"},
     ),
     MatrixCase(
         "certificate-generate-without-number",

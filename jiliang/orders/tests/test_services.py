@@ -12,8 +12,8 @@ from jiliang.core.testing.threads import in_threads
 from jiliang.instruments.models import Instrument, VerificationRecord
 from jiliang.instruments.tests.conftest import add_instrument, add_record
 from jiliang.notifications.models import Notification
-from jiliang.orders import services
-from jiliang.orders.models import Order, OrderItem, OrderPause, TimeLimit
+from jiliang.orders import selectors, services
+from jiliang.orders.models import Order, OrderItem, OrderPause, TimeLimit, TransitionRefused
 from jiliang.orgs.services import membership_add
 
 pytestmark = pytest.mark.usefixtures("english")  # messages below are matched in English
@@ -141,7 +141,7 @@ def test_of_two_staff_accepting_the_same_order_exactly_one_wins(world):
     services.order_submit(actor=world.users["same_enterprise"], order=order)
     stale = Order.objects.get(pk=order.pk)  # what the second clerk's page showed
     services.order_accept(actor=institution(world), order=order, today=date.today())
-    with pytest.raises(ValidationError, match="cannot be accepted"):
+    with pytest.raises(TransitionRefused, match="cannot be accepted"):
         services.order_accept(actor=institution(world), order=stale, today=date.today())
     assert AuditEvent.objects.filter(action="orders.order.accept").count() == 1
 
@@ -149,8 +149,9 @@ def test_of_two_staff_accepting_the_same_order_exactly_one_wins(world):
 def test_returned_orders_are_fixed_and_submitted_again(world):
     order = new_order(world)
     services.order_submit(actor=world.users["same_enterprise"], order=order)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as blank:
         services.order_return(actor=institution(world), order=order, reason="  ")
+    assert not isinstance(blank.value, TransitionRefused)  # the data's fault, not the state's
     services.order_return(actor=institution(world), order=order, reason="请补充出厂编号")
     assert Notification.objects.filter(
         recipient=world.users["same_enterprise"], body="请补充出厂编号"
@@ -313,6 +314,23 @@ def test_a_pause_moves_the_deadline_of_an_accepted_approval(world):
     assert Notification.objects.filter(recipient=world.users["same_enterprise"]).exists()
 
 
+def test_the_days_left_stand_still_while_the_clock_is_paused(world):
+    order = new_order(world, instruments=[], kind="pattern", description="ACS-30 电子计价秤")
+    services.order_submit(actor=world.users["same_enterprise"], order=order)
+    order = services.order_accept(actor=institution(world), order=order, today=date(2026, 2, 27))
+    assert selectors.remaining_workdays(order, date(2026, 3, 2)) == 18
+    pause = services.pause_start(
+        actor=institution(world), order=order, reason="type_evaluation", started=date(2026, 3, 2)
+    )
+    order.refresh_from_db()
+    # The first paused day is not spent; four weeks of type evaluation later, nothing more is.
+    assert selectors.remaining_workdays(order, date(2026, 3, 2)) == 19
+    assert selectors.remaining_workdays(order, date(2026, 3, 30)) == 19
+    services.pause_end(actor=institution(world), pause=pause, ended=date(2026, 3, 30))
+    order.refresh_from_db()
+    assert selectors.remaining_workdays(order, date(2026, 3, 30)) == 19
+
+
 def test_two_staff_accepting_at_once_one_wins_on_a_real_database(shared_world):
     world = shared_world
     order = new_order(world)
@@ -325,7 +343,8 @@ def test_two_staff_accepting_at_once_one_wins_on_a_real_database(shared_world):
         ),
     )
     assert len(errors) == 1
-    assert errors[0].startswith("ValidationError")  # the loser is told (in the site language)
+    # The loser is told (in the site language) that the order's state no longer allows it.
+    assert errors[0].startswith("TransitionRefused")
     assert Order.objects.get(pk=order.pk).status == "accepted"
     assert AuditEvent.objects.filter(action="orders.order.accept").count() == 1
 

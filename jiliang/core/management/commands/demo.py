@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from jiliang.accounts.services import user_create
+from jiliang.campaigns import demo as campaigns_demo
 from jiliang.instruments import demo as instruments_demo
 from jiliang.notifications import demo as notifications_demo
 from jiliang.orders import demo as orders_demo
@@ -32,10 +33,16 @@ class Command(BaseCommand):
         instruments_demo.load(admin)
         notifications_demo.load(admin)
         orders_demo.load(admin)
+        campaigns_demo.load(admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: sign in as {ADMIN_USERNAME} or "
-                + ", ".join(username for username, *_ in orgs_demo.USERS)
+                + ", ".join(
+                    dict.fromkeys(
+                        [username for username, *_ in orgs_demo.USERS]
+                        + list(campaigns_demo.REPORTERS)
+                    )
+                )
                 + f" with the password {orgs_demo.DEMO_PASSWORD}."
             )
         )
