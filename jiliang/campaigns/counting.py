@@ -46,8 +46,9 @@ The arguments every source takes:
 Subjects are what is counted distinct: for ``enterprises_helped`` the enterprise's id (an
 enterprise helped by an order in March and a course in May counts once in March, once in May,
 and once in the whole campaign); for a count of records, the record's id. The sources of one
-counter must give subjects of one kind (all enterprise ids, say) and values of the same types
-(they are combined by ``UNION ALL``). The region of an event is where the enterprise is
+counter must give subjects of one kind (all enterprise ids, say): their events are combined by
+``UNION ALL`` after each source's days were placed in their periods (so one source's ``day``
+may be a date and another's a moment). The region of an event is where the enterprise is
 located: ``counted_own`` of a region counts the enterprises of exactly that region, the roll-up
 adds the subtree up.
 
