@@ -76,10 +76,12 @@ def insert_rows(
         )
         for field in others
     ]
+    binary_types = _binary_types(db, given + others) if exact_types else None
+    # psycopg takes the values of the types COPY sends in binary as they are.
     preparers = [
         (position, _preparer(field, db))
         for position, field in enumerate(given)
-        if field.get_internal_type() not in PASSED_AS_IS
+        if field.get_internal_type() not in PASSED_AS_IS and not binary_types
     ]
 
     def prepared(row: Sequence) -> list:
@@ -94,10 +96,7 @@ def insert_rows(
     names = ", ".join(db.ops.quote_name(field.column) for field in given + others)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            types = [field.db_type(db) for field in given + others] if exact_types else None
-            if types and not all(_binary(name) for name in types):
-                types = None
-            return _copy(cursor, table, names, map(prepared, rows), ignore_conflicts, types)
+            return _copy(cursor, table, names, map(prepared, rows), ignore_conflicts, binary_types)
         marks = ", ".join(["%s"] * (len(given) + len(others)))
         verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
         cursor.executemany(
@@ -141,8 +140,13 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(last - count + 1, last + 1))
 
 
-def _binary(db_type: str) -> bool:
-    return db_type in BINARY_TYPES or db_type.startswith(BINARY_TYPE_PREFIXES)
+def _binary_types(db, fields: list[models.Field]) -> list[str] | None:
+    """The PostgreSQL types of the fields' columns when COPY can send them all in binary."""
+    if db.vendor != "postgresql":
+        return None
+    types = [field.db_type(db) for field in fields]
+    binary = all(name in BINARY_TYPES or name.startswith(BINARY_TYPE_PREFIXES) for name in types)
+    return types if binary else None
 
 
 def _copy(

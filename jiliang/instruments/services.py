@@ -389,30 +389,11 @@ def ledger_import_run(*, import_id: int, actor_id: int, commit: bool) -> None:
     actor = get_user_model().objects.get(pk=actor_id)
     running = LedgerImport.Status.IMPORTING if commit else LedgerImport.Status.CHECKING
     LedgerImport.objects.filter(pk=import_id).update(status=running, progress=0)
-
-    def report_progress(percent: int) -> None:
-        LedgerImport.objects.filter(pk=import_id).update(progress=percent)
-
     try:
-        with ledger_import.file.open("rb") as stored:
-            content = stored.read()
-        plan = plan_import(
-            organisation=ledger_import.organisation,
-            content=content,
-            filename=ledger_import.filename,
-            sheet=ledger_import.sheet or None,
-            mapping=ledger_import.mapping or None,
-            on_progress=report_progress,
-            # Writing, the rows are planned as the database inserts them: no progress then.
-            lazily=commit,
-        )
-        ledger_import_apply(
-            actor=actor,
-            organisation=ledger_import.organisation,
-            plan=plan,
-            dry_run=not commit,
-            ledger_import=ledger_import,
-        )
+        # Paused until the plan is let go of: its millions of objects are then freed one by
+        # one, instead of being gone through by collections once the import is done.
+        with cyclic_garbage_collection_paused():
+            _check_or_write(ledger_import, actor, commit)
     except ValidationError as error:
         LedgerImport.objects.filter(pk=import_id).update(
             status=LedgerImport.Status.REJECTED, error=" ".join(error.messages), progress=100
@@ -422,6 +403,31 @@ def ledger_import_run(*, import_id: int, actor_id: int, commit: bool) -> None:
         LedgerImport.objects.filter(pk=import_id).update(
             status=LedgerImport.Status.FAILED, error=str(error)[:2000], progress=100
         )
+
+
+def _check_or_write(ledger_import: LedgerImport, actor, commit: bool) -> None:
+    def report_progress(percent: int) -> None:
+        LedgerImport.objects.filter(pk=ledger_import.pk).update(progress=percent)
+
+    with ledger_import.file.open("rb") as stored:
+        content = stored.read()
+    plan = plan_import(
+        organisation=ledger_import.organisation,
+        content=content,
+        filename=ledger_import.filename,
+        sheet=ledger_import.sheet or None,
+        mapping=ledger_import.mapping or None,
+        on_progress=report_progress,
+        # Writing, the rows are planned as the database inserts them: no progress then.
+        lazily=commit,
+    )
+    ledger_import_apply(
+        actor=actor,
+        organisation=ledger_import.organisation,
+        plan=plan,
+        dry_run=not commit,
+        ledger_import=ledger_import,
+    )
 
 
 def _enqueue(ledger_import: LedgerImport, actor, *, commit: bool) -> None:

@@ -1,5 +1,6 @@
 """Import through the pages and the API: upload, check in the background, correct, commit."""
 
+import gc
 import io
 
 import openpyxl
@@ -7,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from jiliang.instruments import services
 from jiliang.instruments.models import Instrument, LedgerImport
 from jiliang.instruments.tests.test_importing import GOOD_ROWS, messy_ledger
 
@@ -137,3 +139,31 @@ def test_imports_of_others_are_not_found(world, actor):
         .status_code
         == 404
     )
+
+
+def test_the_jobs_pause_the_garbage_collector_and_enable_it_again(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The plan's objects are let go of before the collector runs again, even when the file
+    is rejected."""
+    seen_while_applying = []
+    apply = services.ledger_import_apply
+
+    def spied_apply(**kwargs):
+        seen_while_applying.append(gc.isenabled())
+        return apply(**kwargs)
+
+    monkeypatch.setattr(services, "ledger_import_apply", spied_apply)
+    client = world.client_for("same_enterprise")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, messy_ledger(*GOOD_ROWS))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("instruments:import_commit", args=[LedgerImport.objects.get().pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, b"not really a workbook", name="broken.xlsx")
+    assert seen_while_applying == [False, False]  # the check and the commit of the good file
+    assert sorted(LedgerImport.objects.values_list("status", flat=True)) == [
+        "committed",
+        "rejected",
+    ]
+    assert gc.isenabled()

@@ -464,10 +464,16 @@ def test_the_command_prints_a_report_and_fails_on_a_rejected_file(world, tmp_pat
     assert (report["create"], report["status"]) == (3, "previewed")
     assert not Instrument.objects.exists()
     bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(messy_ledger([1, "X", "卡尺", "", "", "", "", "forever", "", "", "", "", ""]))
+    forever = [4, "X", "卡尺", "", "", "", "", "forever", "", "", "", "", ""]
+    bad.write_bytes(messy_ledger(*GOOD_ROWS, forever))  # the rows before it are written first
     with pytest.raises(CommandError, match="rejected"):
         call_command("ledger", "import", "--org", world.enterprise.uscc, str(bad))
     assert json.loads(capsys.readouterr().out)["problem_list"][0]["value"] == "forever"
+    assert not Instrument.objects.exists()
+    call_command("ledger", "import", "--org", world.enterprise.uscc, str(good))
+    report = json.loads(capsys.readouterr().out)
+    assert (report["create"], report["status"]) == (3, "committed")
+    assert Instrument.objects.count() == 3
     exported = tmp_path / "out.xlsx"
     call_command("ledger", "export", "--org", world.enterprise.uscc, str(exported))
     assert exported.read_bytes()[:2] == b"PK"

@@ -71,6 +71,7 @@ class Command(BaseCommand):
                 content=file.read_bytes(),
                 filename=file.name,
                 sheet=sheet,
+                lazily=not dry_run,  # rows planned while the database writes the ones before
             )
             result = services.ledger_import_apply(
                 actor=actor, organisation=organisation, plan=plan, dry_run=dry_run
