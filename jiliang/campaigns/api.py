@@ -593,13 +593,18 @@ def quota_import(
     return {**overview, "imported": len(rows)}
 
 
+class QuotaExportQuery(QuotaQuery):
+    blank: bool = Field(False, description="The template: the children without figures")
+
+
 @router.get("/campaigns/{int:campaign_id}/quotas/export", response={200: None, **READ})
-def quota_export(request, campaign_id: Id, query: Query[QuotaQuery]):
+def quota_export(request, campaign_id: Id, query: Query[QuotaExportQuery]):
     """The quotas of the parent's children as xlsx, in the attachment's layout."""
     campaign = _campaign(request, campaign_id)
     parent = _region(request, campaign, query.parent)
-    content = spreadsheets.write_quota_table(campaign, parent)
-    return xlsx_response(content, f"quotas-{campaign.year}-{parent.code}.xlsx")
+    content = spreadsheets.write_quota_table(campaign, parent, blank=query.blank)
+    kind = "quota-template" if query.blank else "quotas"
+    return xlsx_response(content, f"{kind}-{campaign.year}-{parent.code}.xlsx")
 
 
 # Entered values --------------------------------------------------------------------------------

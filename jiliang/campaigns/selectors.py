@@ -393,11 +393,7 @@ def completeness(*, user, campaign, region, period=None, today=None) -> list[dic
     today = today or timezone.localdate()
     children = _children(region)
     child_ids = [child.pk for child in children]
-    reporting = set(
-        Organisation.objects.filter(
-            kind=OrganisationKind.REGULATOR, is_active=True, region_id__in=child_ids
-        ).values_list("region_id", flat=True)
-    )
+    reporting = reporting_region_ids(child_ids)
     reports = {
         (region_id, period_key): (status, submitted_at)
         for region_id, period_key, status, submitted_at in Report.objects.visible_to(user)
@@ -434,6 +430,28 @@ def completeness(*, user, campaign, region, period=None, today=None) -> list[dic
         lines.append(line(child, counts, has_bureau=child.pk in reporting))
     lines.append(line(region, sums, is_total=True))
     return lines
+
+
+def reporting_region_ids(region_ids) -> set[int]:
+    """Of the regions, those that report: they have an active bureau."""
+    return set(_bureaus().filter(region_id__in=region_ids).values_list("region_id", flat=True))
+
+
+def children_not_approved(*, campaign, region, period: str) -> list[Region]:
+    """The child regions that report and whose report of ``period`` is not approved yet: the
+    region's own report of the period waits for them."""
+    approved = Report.objects.filter(
+        campaign=campaign, period=period, status=ReportStatus.APPROVED
+    ).values("region_id")
+    return list(
+        Region.objects.filter(parent=region, pk__in=_bureaus().values("region_id"))
+        .exclude(pk__in=approved)
+        .order_by("path")
+    )
+
+
+def _bureaus():
+    return Organisation.objects.filter(kind=OrganisationKind.REGULATOR, is_active=True)
 
 
 def reports_awaiting(*, user, campaign):

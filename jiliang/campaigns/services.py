@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from jiliang.campaigns import counting, rollup
+from jiliang.campaigns import counting, rollup, selectors
 from jiliang.campaigns.choices import ReportStatus
 from jiliang.campaigns.models import (
     WHOLE_CAMPAIGN,
@@ -568,27 +568,12 @@ def report_submit(*, actor, campaign, region, period) -> Report:
         )
     _require_reporting_period(campaign, period)
     rollup.lock(campaign)  # no value is entered while the report is being submitted
-    reporting_children = set(
-        Organisation.objects.filter(
-            kind=OrganisationKind.REGULATOR, is_active=True, region__parent=region
-        ).values_list("region_id", flat=True)
-    )
-    approved = set(
-        Report.objects.filter(
-            campaign=campaign,
-            period=period,
-            region_id__in=reporting_children,
-            status=ReportStatus.APPROVED,
-        ).values_list("region_id", flat=True)
-    )
-    waiting = sorted(
-        Region.objects.filter(pk__in=reporting_children - approved).values_list("name", flat=True)
-    )
+    waiting = selectors.children_not_approved(campaign=campaign, region=region, period=period)
     if waiting:
         raise ValidationError(
             {
                 "period": _("The reports of %(regions)s for %(period)s are not approved yet.")
-                % {"regions": "、".join(waiting), "period": label(period)}
+                % {"regions": "、".join(child.name for child in waiting), "period": label(period)}
             }
         )
     report, _created = Report.objects.get_or_create(campaign=campaign, region=region, period=period)

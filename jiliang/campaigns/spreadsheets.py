@@ -365,16 +365,21 @@ def quota_table_title(campaign, parent) -> str:
     return title
 
 
-def write_quota_table(campaign, parent) -> bytes:
+def write_quota_table(campaign, parent, *, blank: bool = False) -> bytes:
     """The quotas of ``parent``'s child regions in ``campaign`` as xlsx, in the attachment's
     layout: a title row, 序号, 地区, 帮扶中小企业数, 测量管理体系培训企业数, 备注, a 合计 row.
-    A child without a quota has empty cells (a line left blank imports nothing)."""
+    A child without a quota has empty cells (a line left blank imports nothing). ``blank``:
+    every child's cells empty, the template to fill in."""
 
     children = child_regions(parent)
-    quotas = {
-        quota.region_id: quota
-        for quota in Quota.objects.filter(campaign=campaign, region__in=children)
-    }
+    quotas = (
+        {}
+        if blank
+        else {
+            quota.region_id: quota
+            for quota in Quota.objects.filter(campaign=campaign, region__in=children)
+        }
+    )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "任务分配表"
@@ -390,7 +395,8 @@ def write_quota_table(campaign, parent) -> bytes:
             help_sum += quota.smes_to_help
             mms_sum += quota.smes_for_mms_training
         _body_row(sheet, number + 2, values, text_columns={2, 5})
-    _body_row(sheet, len(children) + 3, ["合计", None, help_sum, mms_sum, ""], bold=True)
+    sums = [None, None] if blank else [help_sum, mms_sum]
+    _body_row(sheet, len(children) + 3, ["合计", None, *sums, ""], bold=True)
     sheet.merge_cells(
         start_row=len(children) + 3, start_column=1, end_row=len(children) + 3, end_column=2
     )

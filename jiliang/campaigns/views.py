@@ -8,7 +8,6 @@ call into ``campaigns.services`` (which decides who may act and refuses bad inpu
 from __future__ import annotations
 
 import re
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,8 +21,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
-from openpyxl import load_workbook
-from openpyxl.cell.cell import MergedCell
 
 from jiliang.campaigns import documents, periods, selectors, services, spreadsheets
 from jiliang.campaigns.choices import ReportStatus
@@ -608,26 +605,10 @@ class QuotaFileView(CampaignMixin, View):
 
     def get(self, request, *args, **kwargs):
         region = self.region_from(self.kwargs["region"])
-        if self.blank:
-            content = blank_quota_table(spreadsheets.write_quota_table(self.campaign, region))
-            name = safe_filename(_("quota template"), self.campaign.name, region.name)
-        else:
-            content = spreadsheets.write_quota_table(self.campaign, region)
-            name = safe_filename(_("quotas"), self.campaign.name, region.name)
+        content = spreadsheets.write_quota_table(self.campaign, region, blank=self.blank)
+        title = _("quota template") if self.blank else _("quotas")
+        name = safe_filename(title, self.campaign.name, region.name)
         return download(content, filename=f"{name}.xlsx", content_type=XLSX)
-
-
-def blank_quota_table(content: bytes) -> bytes:
-    """The quota table with its figures and notes emptied: the template to fill in."""
-    workbook = load_workbook(BytesIO(content))
-    sheet = workbook.active
-    for row in sheet.iter_rows(min_row=3, min_col=3, max_col=5):
-        for cell in row:
-            if not isinstance(cell, MergedCell):
-                cell.value = None
-    output = BytesIO()
-    workbook.save(output)
-    return output.getvalue()
 
 
 # A bureau's own figures ---------------------------------------------------------------------
@@ -736,19 +717,9 @@ class FiguresView(CampaignMixin, TemplateView):
             }
             for indicator, cell in zip(self.table.indicators, own.cells, strict=True)
         ]
-        # The regions below that report (those with a bureau) and whose report is not approved.
-        reporting = set(
-            Organisation.objects.filter(
-                kind=OrganisationKind.REGULATOR,
-                is_active=True,
-                region_id__in=[child.region.pk for child in self.table.children],
-            ).values_list("region_id", flat=True)
+        waiting = selectors.children_not_approved(
+            campaign=self.campaign, region=self.region, period=self.period.key
         )
-        waiting = [
-            child.region
-            for child in self.table.children
-            if child.region.pk in reporting and child.report_status != ReportStatus.APPROVED
-        ]
         is_root = self.region.pk == self.campaign.region_id
         context = {
             **self.campaign_context(self.region, "figures"),

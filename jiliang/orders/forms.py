@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.utils import timezone
@@ -33,9 +33,6 @@ MODE_FIELDS = {
 }
 DATE_FIELDS = {"wished_from", "wished_to"}
 MAX_ATTACHMENTS = 10
-# A visit can be scheduled this far ahead, or entered this late.
-VISIT_AHEAD_DAYS = 365
-VISIT_BEHIND_DAYS = 30
 
 
 def date_input():
@@ -322,7 +319,8 @@ class ReturnForm(forms.Form):
 
 class ReceiveForm(forms.Form):
     """Receiving the items; for on-site service, the day of the visit (the one scheduled
-    unless it moved), from which the time limit counts."""
+    unless it moved), from which the time limit counts; the service checks it (not to come,
+    at most 30 days ago)."""
 
     visit_date = forms.DateField(
         label=_("Date of the visit"),
@@ -332,25 +330,11 @@ class ReceiveForm(forms.Form):
 
     def __init__(self, *args, order, today: date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
         if order.service_mode != ServiceMode.ON_SITE or order.is_approval:
             del self.fields["visit_date"]
         else:
-            self.fields["visit_date"].initial = order.visit_date or order.wished_from or today
-
-    def clean_visit_date(self):
-        visit = self.cleaned_data["visit_date"]
-        if not (
-            self.today - timedelta(VISIT_BEHIND_DAYS)
-            <= visit
-            <= self.today + timedelta(VISIT_AHEAD_DAYS)
-        ):
-            raise forms.ValidationError(
-                _("Schedule the visit within a year from today.")
-                if visit > self.today
-                else _("The visit cannot be more than 30 days ago.")
-            )
-        return visit
+            planned = order.visit_date or order.wished_from or today
+            self.fields["visit_date"].initial = min(planned, today)
 
 
 class PauseStartForm(forms.Form):

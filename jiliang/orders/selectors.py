@@ -247,14 +247,23 @@ def mandatory_due(*, user, enterprise, today: date):
     )
 
 
+def order_items(*, user, order: Order):
+    """The order's items as the user sees them (none of an order they do not see)."""
+    return OrderItem.objects.visible_to(user).filter(order=order)
+
+
+def running_pause(*, user, order: Order) -> OrderPause | None:
+    """The pause of the approval's clock now running, if any, as the user sees it."""
+    return OrderPause.objects.visible_to(user).filter(order=order, ended__isnull=True).first()
+
+
 def order_detail_parts(*, user, order: Order) -> dict:
     """The items (with their instrument and ledger record), attachments and pauses of an
     order, each read as the user sees it (none of an order they do not see): the institution
     sees the customer's instruments here, through the order."""
     return {
         "items": list(
-            OrderItem.objects.visible_to(user)
-            .filter(order=order)
+            order_items(user=user, order=order)
             .select_related("instrument", "record")
             .order_by("instrument__management_number", "pk")
         ),

@@ -250,13 +250,17 @@ def order_accept(*, actor, order: Order, today: date) -> Order:
 def order_receive(*, actor, order: Order, today: date, visit_date: date | None = None) -> Order:
     """The items arrived, or the institution's staff visited the site (the visit is the
     receipt): they are 送检中, and the time limit of a verification or calibration counts from
-    here; on site from the day of the visit (``visit_date``, else the one scheduled, else
-    ``today``), which the order keeps."""
+    here; on site from the day of the visit, which the order keeps: ``visit_date`` (today or
+    in the last VISIT_BEHIND_DAYS), else the one scheduled unless that is still to come, else
+    ``today``."""
     if order.is_approval:
         clock = {}
     elif order.service_mode == ServiceMode.ON_SITE:
-        scheduled = Order.objects.filter(pk=order.pk).values_list("visit_date", flat=True)
-        visited = visit_date or scheduled.first() or today
+        if visit_date is None:
+            scheduled = Order.objects.filter(pk=order.pk).values_list("visit_date", flat=True)
+            visited = min(scheduled.first() or today, today)
+        else:
+            visited = _visit_that_took_place(visit_date, today)
         clock = {**_clock(order, visited), "visit_date": visited}
     else:
         clock = _clock(order, today)
@@ -267,8 +271,24 @@ def order_receive(*, actor, order: Order, today: date, visit_date: date | None =
     return order
 
 
-# A visit is scheduled at most this far ahead.
+# A visit is scheduled at most this far ahead, and recorded at most this long after.
 VISIT_AHEAD_DAYS = 365
+VISIT_BEHIND_DAYS = 30
+
+
+def _visit_that_took_place(visit_date: date, today: date) -> date:
+    if visit_date > today:
+        raise ValidationError(
+            {"visit_date": _("The visit is still to come: record it once it has taken place.")}
+        )
+    if visit_date < today - timedelta(VISIT_BEHIND_DAYS):
+        raise ValidationError(
+            {
+                "visit_date": _("The visit cannot be more than %(days)d days ago.")
+                % {"days": VISIT_BEHIND_DAYS}
+            }
+        )
+    return visit_date
 
 
 @transaction.atomic

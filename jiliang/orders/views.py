@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
@@ -379,7 +380,10 @@ class MandatoryFilingView(OrderingEnterprisesMixin, FormView):
                 "Mandatory verification filed for %(count)d instruments in order %(number)s: "
                 "check it, then submit it."
             )
-            % {"count": order.items.count(), "number": order.number},
+            % {
+                "count": selectors.order_items(user=self.request.user, order=order).count(),
+                "number": order.number,
+            },
         )
         return redirect(order_url(order))
 
@@ -512,8 +516,9 @@ class OrderUpdateView(OrderActionView):
     def get_initial(self):
         order = self.order
         initial = {name: getattr(order, name) for name in ORDER_FIELDS}
+        items = selectors.order_items(user=self.request.user, order=order)
         initial["instruments"] = list(
-            order.items.exclude(instrument=None).values_list("instrument_id", flat=True)
+            items.exclude(instrument=None).values_list("instrument_id", flat=True)
         )
         return initial
 
@@ -678,7 +683,11 @@ class CompleteView(TransitionView):
     )
 
     def get_context_data(self, **kwargs):
-        items = self.order.items.select_related("instrument").order_by("pk")
+        items = (
+            selectors.order_items(user=self.request.user, order=self.order)
+            .select_related("instrument")
+            .order_by("pk")
+        )
         missing = [] if self.order.is_approval else [i for i in items if not i.has_result]
         return super().get_context_data(missing_results=missing, **kwargs)
 
@@ -706,7 +715,7 @@ class PauseStartView(OrderActionView):
         return (
             order.is_approval
             and order.status in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE)
-            and not order.pauses.filter(ended__isnull=True).exists()
+            and selectors.running_pause(user=self.request.user, order=order) is None
         )
 
     def get_initial(self):
@@ -723,9 +732,9 @@ class PauseEndView(OrderActionView):
     button = gettext_lazy("Resume")
     success_message = gettext_lazy("The time limit runs again.")
 
-    @property
+    @cached_property
     def running_pause(self):
-        return self.order.pauses.filter(ended__isnull=True).first()
+        return selectors.running_pause(user=self.request.user, order=self.order)
 
     def possible(self):
         return self.running_pause is not None

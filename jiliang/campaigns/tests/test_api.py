@@ -298,6 +298,15 @@ def test_quota_import_and_export(bureaus, api, campaign):
     # The exported file imports again as it is.
     status, body = upload(api["zhengzhou"], campaign, zhengzhou, content, "quotas.xlsx")
     assert (status, body["imported"]) == (200, 2)
+    status, content = api["province"](
+        "get", f"{base(campaign)}/quotas/export", {"parent": zhengzhou.pk, "blank": "true"}
+    )
+    assert status == 200
+    assert "quota-template" in api["province"].last["Content-Disposition"]
+    rows = [
+        list(row) for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+    ]
+    assert ["中原区", None, None] in [row[1:4] for row in rows]
 
 
 def test_quota_import_refusals(bureaus, api, campaign):

@@ -281,6 +281,12 @@ def test_quota_table_of_a_city_lists_its_districts_blank_until_allocated(henan_c
     # A line left blank sets nothing: the table reads as 金水区's quota alone.
     rows = read_quota_table(write_quota_table(henan_campaign, zhengzhou), filename="z.xlsx")
     assert rows == [QuotaRow(4, "金水区", "", 50, 14, "")]
+    # The template: the same regions, no figures, sums included; imported unfilled, it is refused.
+    template = write_quota_table(henan_campaign, zhengzhou, blank=True)
+    assert sheet_values(template)[3][:4] == (2, "金水区", None, None)
+    assert sheet_values(template)[-1][:4] == ("合计", None, None, None)
+    with pytest.raises(ValidationError, match="no region rows"):
+        read_quota_table(template, filename="z.xlsx")
 
 
 # Writing the statistics table ------------------------------------------------------------

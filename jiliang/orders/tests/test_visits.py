@@ -181,6 +181,22 @@ def test_a_visit_that_moved_is_recorded_on_its_real_day(world):
     assert order.deadline == workdays.add_workdays(today(), 5)
 
 
+def test_a_visit_is_recorded_once_it_took_place(world):
+    """Not on a day still to come, nor more than 30 days ago; received before the day it was
+    scheduled, the visit took place today."""
+    order = accepted(world)
+    services.order_schedule_visit(
+        actor=staff(world), order=order, visit_date=today() + timedelta(days=5)
+    )
+    for day in (today() + timedelta(days=1), today() - timedelta(days=31)):
+        with pytest.raises(ValidationError) as refused:
+            services.order_receive(actor=staff(world), order=order, today=today(), visit_date=day)
+        assert list(refused.value.message_dict) == ["visit_date"]
+    assert Order.objects.get(pk=order.pk).status == "accepted"
+    order = services.order_receive(actor=staff(world), order=order, today=today())
+    assert (order.clock_started, order.visit_date) == (today(), today())
+
+
 def test_other_service_modes_and_approvals_do_not_count_from_a_visit(world):
     dropped_off = accepted(world, service_mode="drop_off", site_address="")
     dropped_off = services.order_receive(
@@ -246,13 +262,16 @@ def test_the_institution_schedules_the_visit_on_the_order_page(world):
 
 def test_recording_the_visit_proposes_the_scheduled_day(world):
     order = accepted(world)
-    visit = today() + timedelta(days=2)
-    services.order_schedule_visit(actor=staff(world), order=order, visit_date=visit)
+    visit = today() - timedelta(days=2)  # scheduled before, recorded now (the service refuses
+    Order.objects.filter(pk=order.pk).update(visit_date=visit)  # to schedule a past day)
     client = client_for(world, "institution")
     receive = reverse("orders:order_receive", args=[order.pk])
     form = client.get(receive)
     assert form.context["heading"] == "Record the visit"
     assert form.context["form"]["visit_date"].value() == visit
+    to_come = client.post(receive, {"visit_date": (today() + timedelta(days=1)).isoformat()})
+    assert to_come.status_code == 400
+    assert "once it has taken place" in str(to_come.context["form"].errors["visit_date"])
     response = client.post(receive, {"visit_date": visit.isoformat()})
     assert response.url == detail(order)
     order.refresh_from_db()
@@ -300,6 +319,8 @@ def test_the_visit_by_api_then_the_receipt_counts_from_it(world):
     )
     detail = api(world, "same_enterprise").get(f"/api/v1/orders/{order.pk}").json()
     assert detail["visit_date"] == visit.isoformat()
+    visit = today() - timedelta(days=1)  # the day came: the visit was on the day scheduled
+    Order.objects.filter(pk=order.pk).update(visit_date=visit)
     received = post(api(world), f"/api/v1/orders/{order.pk}/receive").json()
     assert (received["status"], received["clock_started"], received["visit_date"]) == (
         "in_service",
