@@ -45,17 +45,14 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 PROFILE = os.environ.get("BENCH_PROFILE", "")
 CHILD = len(sys.argv) > 1 and sys.argv[1] == "--child"
 
+from timing import in_child, memory_kib, mib, reset_peak, throwaway_state  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiliang.settings")
 os.environ.setdefault("JILIANG_DEBUG", "0")  # as in production: no query log while importing
 if not CHILD:  # the children measured share the parent's throw-away state and database
-    STATE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-state-")
-    os.environ["JILIANG_VAR_DIR"] = STATE_DIRECTORY.name
-    if "JILIANG_DATABASE_URL" not in os.environ:  # a throw-away SQLite database
-        DATABASE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-")
-        os.environ["JILIANG_DATABASE_URL"] = f"sqlite:///{DATABASE_DIRECTORY.name}/bench.sqlite3"
+    throwaway_state()
 
 import django  # noqa: E402
-from timing import in_child, memory_kib, mib, reset_peak  # noqa: E402
 
 django.setup()
 

@@ -15,7 +15,6 @@ Run with ``make bench`` (SQLite, then PostgreSQL when pg_virtualenv is available
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import timedelta
 
@@ -24,6 +23,8 @@ RECORDS_PER_INSTRUMENT = 5
 BATCH = 5000
 PAGE = 50
 
+from timing import REPEATS, median_ms, throwaway_state  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiliang.settings")
 os.environ.setdefault("JILIANG_DEBUG", "0")  # as in production: no query log while loading
 os.environ.setdefault("JILIANG_ALLOWED_HOSTS", "testserver")
@@ -31,14 +32,9 @@ os.environ.setdefault("JILIANG_SSL_REDIRECT", "0")
 # Persistent connections, as docs/operations.md recommends for production.
 os.environ.setdefault("JILIANG_DB_CONN_MAX_AGE", "60")
 # Static files are collected (production storage) into a throw-away state directory.
-STATE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-state-")
-os.environ["JILIANG_VAR_DIR"] = STATE_DIRECTORY.name
-if "JILIANG_DATABASE_URL" not in os.environ:  # a throw-away SQLite database, removed at exit
-    DATABASE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-")
-    os.environ["JILIANG_DATABASE_URL"] = f"sqlite:///{DATABASE_DIRECTORY.name}/bench.sqlite3"
+throwaway_state()
 
 import django  # noqa: E402
-from timing import REPEATS, median_ms  # noqa: E402
 
 django.setup()
 

@@ -41,7 +41,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -54,6 +53,8 @@ OTHER_INSTITUTION_ORDERS = ORDERS // 5
 PAGE = 50  # the queue page's rows (views.InstitutionQueueView.paginate_by)
 INSERT_BATCH = 50_000
 
+from timing import REPEATS, median_ms, throwaway_state  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiliang.settings")
 os.environ.setdefault("JILIANG_DEBUG", "0")  # as in production: no query log while loading
 os.environ.setdefault("JILIANG_ALLOWED_HOSTS", "testserver")
@@ -62,14 +63,9 @@ os.environ.setdefault("JILIANG_SSL_REDIRECT", "0")
 os.environ.setdefault("JILIANG_DB_CONN_MAX_AGE", "60")
 os.environ["JILIANG_TASKS_IMMEDIATE"] = "0"
 # Static files are collected (production storage) into a throw-away state directory.
-STATE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-state-")
-os.environ["JILIANG_VAR_DIR"] = STATE_DIRECTORY.name
-if "JILIANG_DATABASE_URL" not in os.environ:  # a throw-away SQLite database, removed at exit
-    DATABASE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-")
-    os.environ["JILIANG_DATABASE_URL"] = f"sqlite:///{DATABASE_DIRECTORY.name}/bench.sqlite3"
+throwaway_state()
 
 import django  # noqa: E402
-from timing import REPEATS, median_ms  # noqa: E402
 
 django.setup()
 

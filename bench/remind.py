@@ -67,21 +67,18 @@ import pstats
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 CHILD = len(sys.argv) > 1 and sys.argv[1] == "--child"
+from timing import in_child, memory_kib, mib, reset_peak, throwaway_state  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiliang.settings")
 os.environ.setdefault("JILIANG_DEBUG", "0")  # as in production: no query log while running
 os.environ["JILIANG_TASKS_IMMEDIATE"] = "0"  # e-mail is queued, never sent, by the run
 if not CHILD:  # the children measured share the parent's throw-away state and database
-    STATE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-state-")
-    os.environ["JILIANG_VAR_DIR"] = STATE_DIRECTORY.name
-    if "JILIANG_DATABASE_URL" not in os.environ:  # a throw-away SQLite database
-        DATABASE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-")
-        os.environ["JILIANG_DATABASE_URL"] = f"sqlite:///{DATABASE_DIRECTORY.name}/bench.sqlite3"
+    throwaway_state()
 
 ON_POSTGRES = os.environ["JILIANG_DATABASE_URL"].startswith("postgres")
 INSTRUMENTS = int(os.environ.get("BENCH_INSTRUMENTS", "1000000" if ON_POSTGRES else "200000"))
@@ -93,7 +90,6 @@ PROFILE = os.environ.get("BENCH_PROFILE", "")
 EMPTY_OUTBOX_STATS = os.environ.get("BENCH_EMPTY_OUTBOX_STATS", "") == "1"
 
 import django  # noqa: E402
-from timing import in_child, memory_kib, mib, reset_peak  # noqa: E402
 
 django.setup()
 

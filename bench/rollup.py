@@ -54,10 +54,11 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from contextlib import nullcontext
 from datetime import datetime, timedelta
+
+from timing import REPEATS, in_child, median_ms, memory_kib, mib, reset_peak, throwaway_state
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiliang.settings")
 os.environ.setdefault("JILIANG_DEBUG", "0")  # as in production: no query log while loading
@@ -65,14 +66,9 @@ os.environ.setdefault("JILIANG_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("JILIANG_SSL_REDIRECT", "0")
 os.environ.setdefault("JILIANG_DB_CONN_MAX_AGE", "60")
 os.environ["JILIANG_TASKS_IMMEDIATE"] = "0"
-STATE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-state-")
-os.environ["JILIANG_VAR_DIR"] = STATE_DIRECTORY.name
-if "JILIANG_DATABASE_URL" not in os.environ:  # a throw-away SQLite database, removed at exit
-    DATABASE_DIRECTORY = tempfile.TemporaryDirectory(prefix="jiliang-bench-")
-    os.environ["JILIANG_DATABASE_URL"] = f"sqlite:///{DATABASE_DIRECTORY.name}/bench.sqlite3"
+throwaway_state()
 
 import django  # noqa: E402
-from timing import REPEATS, in_child, median_ms, memory_kib, mib, reset_peak  # noqa: E402
 
 django.setup()
 

@@ -1,13 +1,28 @@
 """Shared by the benchmarks: medians of repeated runs, and measured work in a child process."""
 
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 REPEATS = 15
+_THROWAWAY = []  # the temporary directories of throwaway_state, removed at exit
+
+
+def throwaway_state() -> None:
+    """A temporary state directory and, unless JILIANG_DATABASE_URL names a database, a
+    temporary SQLite one: a benchmark never touches var/. Call it before django.setup()."""
+    state = tempfile.TemporaryDirectory(prefix="jiliang-bench-state-")
+    _THROWAWAY.append(state)
+    os.environ["JILIANG_VAR_DIR"] = state.name
+    if "JILIANG_DATABASE_URL" not in os.environ:
+        database = tempfile.TemporaryDirectory(prefix="jiliang-bench-")
+        _THROWAWAY.append(database)
+        os.environ["JILIANG_DATABASE_URL"] = f"sqlite:///{database.name}/bench.sqlite3"
 
 
 def median_ms(function, *args, repeats: int = REPEATS) -> float:

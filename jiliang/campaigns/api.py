@@ -30,7 +30,6 @@ from jiliang.campaigns.models import WHOLE_CAMPAIGN, Campaign, Indicator, Report
 from jiliang.campaigns.periods import label, periods_of
 from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404, patch_data
 from jiliang.core.responses import file_response, xlsx_response
-from jiliang.core.scoping import scope_for
 from jiliang.core.services import require_organisation_role
 from jiliang.orgs.choices import OrganisationKind, RegionLevel
 from jiliang.orgs.models import Organisation, Region
@@ -39,7 +38,6 @@ router = Router(tags=["campaigns"])
 
 WRITE = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 READ = {400: ErrorOut, 404: ErrorOut}
-ACTING_ROLES = frozenset({"admin", "staff"})
 MAX_COUNT = 2**31 - 1  # the figures' and quotas' integer columns
 MAX_QUOTA_FILE_BYTES = 5 * 1024 * 1024
 PDF = "application/pdf"
@@ -369,16 +367,7 @@ def _region(request, campaign, region_id) -> Region:
 
 def _require_bureau(request, region: Region) -> None:
     """403 unless the user acts (as administrator or staff) for the region's bureau."""
-    scope = scope_for(request.user)
-    if scope.is_platform_admin:
-        return
-    acting = Organisation.objects.filter(
-        pk__in=scope.organisation_ids(ACTING_ROLES),
-        kind=OrganisationKind.REGULATOR,
-        region=region,
-        is_active=True,
-    )
-    if not acting.exists():
+    if not selectors.acts_for(selectors.bureau_region_ids(request.user), region.pk):
         raise PermissionDenied(_("Only the bureau of %(region)s may do this.") % {"region": region})
 
 
@@ -493,19 +482,12 @@ def campaign_create(request, payload: CampaignIn):
 
 def _organiser(request, organiser_id) -> Organisation:
     if organiser_id is None:
-        scope = scope_for(request.user)
-        candidates = list(
-            Organisation.objects.filter(
-                pk__in=scope.organisation_ids(ACTING_ROLES),
-                kind=OrganisationKind.REGULATOR,
-                is_active=True,
-            )[:2]
-        )
+        candidates = list(selectors.acting_bureaus(request.user)[:2])
         if len(candidates) != 1:
             raise ValidationError({"organiser": _("Say which regulator organises the campaign.")})
         return candidates[0]
     organiser = get_visible_or_404(Organisation, request, pk=organiser_id)
-    require_organisation_role(request.user, organiser, ACTING_ROLES)
+    require_organisation_role(request.user, organiser, selectors.ACTING_ROLES)
     if organiser.kind != OrganisationKind.REGULATOR:
         raise ValidationError({"organiser": _("Choose a regulator.")})
     return organiser

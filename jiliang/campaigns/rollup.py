@@ -44,7 +44,7 @@ from jiliang.campaigns.choices import Aggregation
 from jiliang.campaigns.models import WHOLE_CAMPAIGN, Campaign, EnteredValue, Figure
 from jiliang.campaigns.periods import periods_of
 from jiliang.core.bulk import insert_rows
-from jiliang.orgs.models import PATH_SEPARATOR, Region
+from jiliang.orgs.models import Region, path_codes
 
 VALUE_FIELDS = ("entered_own", "entered_subtree", "counted_own", "counted_subtree")
 
@@ -62,7 +62,7 @@ def lock(campaign) -> None:
 def chain(campaign, region) -> list[int]:
     """Ids of ``region`` and its ancestors up to the campaign's region, the region first.
     ValueError when the region is outside the campaign."""
-    codes = region.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+    codes = path_codes(region.path)
     if campaign.region.code not in codes:
         raise ValueError(f"{region} is outside the campaign {campaign}")
     codes = codes[codes.index(campaign.region.code) :]

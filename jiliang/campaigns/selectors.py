@@ -40,8 +40,9 @@ from jiliang.orgs.models import Organisation, Region
 # The indicators the two quotas are measured against.
 SMES_HELPED = "smes_helped"
 MMS_ENTERPRISES = "mms_enterprises"
-# Who decides a region's report: the administrators and staff of the bureau above it.
-DECIDING_ROLES = frozenset({"admin", "staff"})
+# Who acts for a bureau (enters its figures, submits its report, decides those of the regions
+# below it, organises its campaigns): its administrators and staff.
+ACTING_ROLES = frozenset({"admin", "staff"})
 
 
 @dataclass(frozen=True)
@@ -129,14 +130,7 @@ class QuotaOverview:
 
 # Children are listed cities first (then demonstration zones, province-administered counties
 # and counties), each group by code: the order of the notices' tables.
-LEVEL_ORDER = {
-    RegionLevel.NATION: 0,
-    RegionLevel.PROVINCE: 1,
-    RegionLevel.CITY: 2,
-    RegionLevel.DEMONSTRATION_ZONE: 3,
-    RegionLevel.PROVINCE_ADMINISTERED_COUNTY: 4,
-    RegionLevel.COUNTY: 5,
-}
+LEVEL_ORDER = {level: position for position, level in enumerate(RegionLevel.values)}
 RECEIVED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
@@ -224,7 +218,8 @@ def period_in_campaign(campaign, period, *, allow_total=True) -> Period:
         raise ValidationError({"period": str(error)}) from None
 
 
-def _children(region: Region) -> list[Region]:
+def child_regions(region: Region) -> list[Region]:
+    """The region's children in the quota table's order."""
     return sorted(Region.objects.filter(parent=region), key=region_sort_key)
 
 
@@ -248,7 +243,7 @@ def rollup_table(*, user, campaign, region, period) -> RollupTable:
     period = period_in_campaign(campaign, period)
     indicators = _indicators(campaign)
     codes = [indicator.code for indicator in indicators]
-    children = _children(region)
+    children = child_regions(region)
     region_ids = [region.pk, *(child.pk for child in children)]
 
     figures = {}
@@ -391,7 +386,7 @@ def completeness(*, user, campaign, region, period=None, today=None) -> list[dic
     else:
         periods = [period_in_campaign(campaign, period, allow_total=False)]
     today = today or timezone.localdate()
-    children = _children(region)
+    children = child_regions(region)
     child_ids = [child.pk for child in children]
     reporting = reporting_region_ids(child_ids)
     reports = {
@@ -454,6 +449,36 @@ def _bureaus():
     return Organisation.objects.filter(kind=OrganisationKind.REGULATOR, is_active=True)
 
 
+def acting_bureaus(user, roles=ACTING_ROLES):
+    """The active regulators in which the user holds one of ``roles`` (any role: None)."""
+    scope = scope_for(user)
+    if scope is None:
+        return _bureaus().none()
+    return _bureaus().filter(pk__in=scope.organisation_ids(roles))
+
+
+def bureau_region_ids(user, roles=ACTING_ROLES) -> set[int] | None:
+    """The regions of the regulators where the user holds one of ``roles``; None for a
+    platform administrator (who may act everywhere)."""
+    scope = scope_for(user)
+    if scope is not None and scope.is_platform_admin:
+        return None
+    return set(acting_bureaus(user, roles).values_list("region_id", flat=True))
+
+
+def acts_for(region_ids: set[int] | None, region_id) -> bool:
+    return region_ids is None or region_id in region_ids
+
+
+def campaign_organisers(*, user):
+    """The regulators for which the user may organise a campaign."""
+    scope = scope_for(user)
+    regulators = (
+        _bureaus() if scope is not None and scope.is_platform_admin else acting_bureaus(user)
+    )
+    return regulators.select_related("region").order_by("region__path", "name")
+
+
 def reports_awaiting(*, user, campaign):
     """The submitted reports the user's bureaus must decide: those of the children of the
     regions whose regulator the user is admin or staff of (every submitted report for a
@@ -467,11 +492,7 @@ def reports_awaiting(*, user, campaign):
     )
     if scope is None or scope.is_platform_admin:
         return reports
-    bureau_regions = Organisation.objects.filter(
-        pk__in=scope.organisation_ids(DECIDING_ROLES),
-        kind=OrganisationKind.REGULATOR,
-        is_active=True,
-    ).values("region_id")
+    bureau_regions = acting_bureaus(user).values("region_id")
     return reports.filter(region__parent_id__in=bureau_regions)
 
 
@@ -499,7 +520,7 @@ def quota_overview(*, user, campaign, parent) -> QuotaOverview:
     sums, and a warning per quota whose children's sum exceeds the parent's."""
     require_campaign_visible(user=user, campaign=campaign)
     parent = region_in_view(user=user, campaign=campaign, region=parent)
-    children = _children(parent)
+    children = child_regions(parent)
     quotas = {
         quota.region_id: quota
         for quota in Quota.objects.visible_to(user).filter(

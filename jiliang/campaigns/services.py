@@ -54,6 +54,7 @@ from jiliang.campaigns.models import (
     Report,
 )
 from jiliang.campaigns.periods import label, period_of
+from jiliang.campaigns.selectors import ACTING_ROLES, acting_bureaus
 from jiliang.core import audit
 from jiliang.core.scoping import scope_for
 from jiliang.core.services import model_update, require_organisation_role
@@ -61,8 +62,8 @@ from jiliang.notifications.services import notify
 from jiliang.orgs.choices import OrganisationKind
 from jiliang.orgs.models import Membership, Organisation, Region
 
-ACTING_ROLES = frozenset({"admin", "staff"})
-CAMPAIGN_FIELDS = ["name", "year", "period_type", "deadline_days", "indicators"]
+PLAIN_CAMPAIGN_FIELDS = ["name", "year", "period_type", "deadline_days"]
+CAMPAIGN_FIELDS = [*PLAIN_CAMPAIGN_FIELDS, "indicators"]
 MAX_VALUE = 2_147_483_647  # what the value columns hold
 # Overlap of two periodic recounts: a record written in a transaction that began before the
 # previous recount started but committed after it is still looked at.
@@ -130,12 +131,12 @@ def campaign_update(*, actor, campaign, **fields) -> Campaign:
     unknown = set(fields) - set(CAMPAIGN_FIELDS)
     if unknown:
         raise ValueError(f"Not campaign fields: {sorted(unknown)}")
-    changes = {}
-    for name in ("name", "year", "period_type", "deadline_days"):
-        if name in fields and fields[name] != getattr(campaign, name):
-            changes[name] = [getattr(campaign, name), fields[name]]
-            setattr(campaign, name, fields[name])
-    if ({"year", "period_type"} & set(changes)) and (
+    plain = {name: fields[name] for name in PLAIN_CAMPAIGN_FIELDS if name in fields}
+    moves_periods = any(
+        plain.get(name, getattr(campaign, name)) != getattr(campaign, name)
+        for name in ("year", "period_type")
+    )
+    if moves_periods and (
         EnteredValue.objects.filter(campaign=campaign).exists()
         or Report.objects.filter(campaign=campaign).exists()
     ):
@@ -152,16 +153,13 @@ def campaign_update(*, actor, campaign, **fields) -> Campaign:
         new_indicators = _indicators(fields["indicators"])
         before = sorted(campaign.indicators.values_list("code", flat=True))
         after = sorted(indicator.code for indicator in new_indicators)
-        if before != after:
-            changes["indicators"] = [before, after]
-        else:
-            new_indicators = None
-    if not changes:
-        return campaign
-    campaign.full_clean()
-    campaign.save()
+        new_indicators = new_indicators if before != after else None
+    changes = model_update(instance=campaign, data=plain, fields=PLAIN_CAMPAIGN_FIELDS)
     if new_indicators is not None:
         campaign.indicators.set(new_indicators)
+        changes["indicators"] = [before, after]
+    if not changes:
+        return campaign
     if {"indicators", "year", "period_type"} & set(changes):
         campaign._rollup_indicator_ids = None
         rollup.rebuild(campaign)
@@ -855,35 +853,17 @@ def _is_platform_admin(actor) -> bool:
 
 def _acts_for_regions(actor, region_ids) -> list[bool]:
     """For each region id: does the actor act for a bureau of that region?"""
-    scope = scope_for(actor)
-    if scope is None:
-        return [False for _region in region_ids]
     acting = set(
-        Organisation.objects.filter(
-            pk__in=scope.organisation_ids(ACTING_ROLES),
-            kind=OrganisationKind.REGULATOR,
-            is_active=True,
-            region_id__in=list(region_ids),
-        ).values_list("region_id", flat=True)
+        acting_bureaus(actor)
+        .filter(region_id__in=list(region_ids))
+        .values_list("region_id", flat=True)
     )
     return [region_id in acting for region_id in region_ids]
 
 
 def _bureau_acted_for(actor, region_id):
     """The regulator of this region the actor acts for, if any."""
-    scope = scope_for(actor)
-    if scope is None:
-        return None
-    return (
-        Organisation.objects.filter(
-            pk__in=scope.organisation_ids(ACTING_ROLES),
-            kind=OrganisationKind.REGULATOR,
-            is_active=True,
-            region_id=region_id,
-        )
-        .order_by("pk")
-        .first()
-    )
+    return acting_bureaus(actor).filter(region_id=region_id).order_by("pk").first()
 
 
 def _acts_for_region(actor, region_id) -> bool:

@@ -35,9 +35,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from jiliang.campaigns.models import WHOLE_CAMPAIGN, Quota
+from jiliang.campaigns.selectors import child_regions
 from jiliang.core.spreadsheets import clean_cell, clean_cells, read_raw_sheets
-from jiliang.orgs.choices import RegionLevel
-from jiliang.orgs.models import Region
 
 HEADER_SEARCH_ROWS = 20
 TOTAL_WORDS = ("合计", "总计", "全省合计", "全市合计", "全国合计")
@@ -347,15 +346,6 @@ TITLE_FONT = Font(bold=True, size=14)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-LEVEL_ORDER = {value: position for position, value in enumerate(RegionLevel.values)}
-
-
-def child_regions(parent):
-    """``parent``'s child regions in the attachment's order: cities, the demonstration zone,
-    the province-administered counties, then counties; by code within each."""
-
-    children = list(Region.objects.filter(parent=parent))
-    return sorted(children, key=lambda region: (LEVEL_ORDER.get(region.level, 99), region.code))
 
 
 def quota_table_title(campaign, parent) -> str:

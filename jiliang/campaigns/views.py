@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from jiliang.campaigns import documents, periods, selectors, services, spreadsheets
+from jiliang.campaigns import documents, periods, rollup, selectors, services, spreadsheets
 from jiliang.campaigns.choices import ReportStatus
 from jiliang.campaigns.forms import (
     CampaignForm,
@@ -38,10 +38,8 @@ from jiliang.core.forms import ConfirmForm, add_service_errors
 from jiliang.core.responses import XLSX
 from jiliang.core.scoping import scope_for
 from jiliang.core.views import ScopedActionView
-from jiliang.orgs.choices import OrganisationKind
-from jiliang.orgs.models import PATH_SEPARATOR, Organisation, Region
+from jiliang.orgs.models import Region, path_codes
 
-ACTING_ROLES = frozenset({"admin", "staff"})
 LOCKED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 CHANGEABLE = (ReportStatus.OPEN, ReportStatus.RETURNED)
 STATUS_CSS = {
@@ -62,28 +60,6 @@ class BadQuery(Exception):
 
 
 # Who acts for which bureau ------------------------------------------------------------------------
-
-
-def bureau_region_ids(user, roles=ACTING_ROLES) -> set[int] | None:
-    """The regions of the regulators where the user holds one of ``roles``; None for a
-    platform administrator (who may act everywhere)."""
-    scope = scope_for(user)
-    if scope is None:
-        return set()
-    if scope.is_platform_admin:
-        return None
-    organisation_ids = scope.organisation_ids(roles)
-    if not organisation_ids:
-        return set()
-    return set(
-        Organisation.objects.filter(
-            pk__in=organisation_ids, kind=OrganisationKind.REGULATOR, is_active=True
-        ).values_list("region_id", flat=True)
-    )
-
-
-def acts_for(region_ids: set[int] | None, region_id) -> bool:
-    return region_ids is None or region_id in region_ids
 
 
 def status_display(status: str | None) -> dict | None:
@@ -198,7 +174,7 @@ class CampaignMixin(LoginRequiredMixin):
 
     def breadcrumb(self, region) -> list[Region]:
         """The regions from the highest one the user may look at down to ``region``."""
-        codes = region.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        codes = path_codes(region.path)
         scope = scope_for(self.user)
         ancestors = Region.objects.filter(
             code__in=codes, path__startswith=self.campaign.region.path
@@ -257,23 +233,8 @@ class CampaignListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_create=organisers_of(self.request.user).exists(), **kwargs
+            can_create=selectors.campaign_organisers(user=self.request.user).exists(), **kwargs
         )
-
-
-def organisers_of(user):
-    """The regulators for which the user may organise a campaign."""
-    regulators = Organisation.objects.filter(kind=OrganisationKind.REGULATOR, is_active=True)
-    scope = scope_for(user)
-    if scope is None:
-        return regulators.none()
-    if scope.is_platform_admin:
-        return regulators.select_related("region").order_by("region__path", "name")
-    return (
-        regulators.filter(pk__in=scope.organisation_ids(ACTING_ROLES))
-        .select_related("region")
-        .order_by("region__path", "name")
-    )
 
 
 class CampaignCreateView(LoginRequiredMixin, FormView):
@@ -286,9 +247,9 @@ class CampaignCreateView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.organisers = organisers_of(request.user)
+        self.organisers = selectors.campaign_organisers(user=request.user)
         if not self.organisers.exists():
-            if bureau_region_ids(request.user, roles=None):
+            if selectors.bureau_region_ids(request.user, roles=None):
                 raise PermissionDenied(_("Your role does not allow organising a campaign."))
             raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -451,10 +412,12 @@ class QuotasView(CampaignMixin, TemplateView):
         self.overview = selectors.quota_overview(
             user=self.user, campaign=self.campaign, parent=self.region
         )
-        acting = bureau_region_ids(self.user)
-        self.can_allocate = acts_for(acting, self.region.pk)
+        acting = selectors.bureau_region_ids(self.user)
+        self.can_allocate = selectors.acts_for(acting, self.region.pk)
         self.is_root = self.region.pk == self.campaign.region_id
-        self.can_set_own = self.is_root and acts_for(acting, self.campaign.organiser.region_id)
+        self.can_set_own = self.is_root and selectors.acts_for(
+            acting, self.campaign.organiser.region_id
+        )
 
     def table_form(self, data=None):
         quotas = {region.pk: quota for region, quota in self.overview.children if quota}
@@ -623,7 +586,7 @@ class FiguresView(CampaignMixin, TemplateView):
 
     def setup_page(self):
         params = self.request.GET
-        self.acting = bureau_region_ids(self.user)
+        self.acting = selectors.bureau_region_ids(self.user)
         wanted = params.get("region") or self.own_region_id()
         self.region = self.region_from(wanted)
         self.period = self.period_from(
@@ -642,12 +605,12 @@ class FiguresView(CampaignMixin, TemplateView):
                 .first()
             )
         self.status = self.report.status if self.report else ReportStatus.OPEN
-        self.can_enter = acts_for(self.acting, self.region.pk)
+        self.can_enter = selectors.acts_for(self.acting, self.region.pk)
         self.locked = self.status in LOCKED
 
     def own_region_id(self):
         """The highest region of the campaign whose bureau the user belongs to (any role)."""
-        members_of = bureau_region_ids(self.user, roles=None)
+        members_of = selectors.bureau_region_ids(self.user, roles=None)
         if not members_of:
             return None
         inside = Region.objects.filter(
@@ -785,7 +748,7 @@ class ApprovalsView(CampaignMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         region = self.region_from(self.request.GET.get("region"))
-        acting = bureau_region_ids(self.user)
+        acting = selectors.bureau_region_ids(self.user)
         awaiting = list(selectors.reports_awaiting(user=self.user, campaign=self.campaign))
         approved = selectors.report_list(
             user=self.user, campaign=self.campaign, status=ReportStatus.APPROVED
@@ -829,7 +792,7 @@ class ReportActionView(ScopedActionView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
-        if not self.may_decide(bureau_region_ids(request.user)):
+        if not self.may_decide(selectors.bureau_region_ids(request.user)):
             raise PermissionDenied(_("Only the bureau of the region above decides on this report."))
         if request.method == "GET" and self.object.status not in self.allowed_from:
             messages.error(
@@ -841,7 +804,7 @@ class ReportActionView(ScopedActionView):
         return super(ScopedActionView, self).dispatch(request, *args, **kwargs)
 
     def may_decide(self, acting) -> bool:
-        return acts_for(acting, self.object.region.parent_id)
+        return selectors.acts_for(acting, self.object.region.parent_id)
 
     def get_context_data(self, **kwargs):
         report = self.object
@@ -915,17 +878,8 @@ class UnapproveView(ApproveView):
 
     def may_decide(self, acting) -> bool:
         # The bureau above the region, or one above that (the service has the last word).
-        if acting is None:
-            return True
-        parent = self.object.region.parent
-        return parent is not None and any(
-            ancestor_id in acting for ancestor_id in self.ancestor_ids(parent)
-        )
-
-    @staticmethod
-    def ancestor_ids(region) -> list[int]:
-        codes = region.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-        return list(Region.objects.filter(code__in=codes).values_list("pk", flat=True))
+        above = rollup.chain(self.object.campaign, self.object.region)[1:]
+        return acting is None or any(region_id in acting for region_id in above)
 
     @property
     def success_message(self):

@@ -93,15 +93,11 @@ def _compute_scope(user) -> UserScope:
 
 def _regulated_and_above(regulated_paths: list[str]) -> tuple[list[int], list[int]]:
     """The regions in the regulated subtrees and those above them, in one query."""
-    from jiliang.orgs.models import PATH_SEPARATOR, Region
+    from jiliang.orgs.models import Region, path_codes
 
     if not regulated_paths:
         return [], []
-    ancestor_codes = {
-        code
-        for path in regulated_paths
-        for code in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1]
-    }
+    ancestor_codes = {code for path in regulated_paths for code in path_codes(path)[:-1]}
     rows = Region.objects.filter(
         any_of([Q(path__startswith=path) for path in regulated_paths]) | Q(code__in=ancestor_codes)
     ).values_list("pk", "path")

@@ -752,22 +752,12 @@ class TimeLimitIn(TimeLimitQuery):
     )
 
 
-def _time_limit_rows(institution) -> list[dict]:
-    return [
-        {
-            **row,
-            "default_days": services.DEFAULT_TIME_LIMITS[(row["kind"], row["green_channel"])],
-        }
-        for row in services.time_limits(institution)
-    ]
-
-
 @router.get("/orders/time-limits", response={200: list[TimeLimitOut], **WRITE})
 def time_limit_list(request, query: Query[TimeLimitQuery]):
     """The institution's time limits: every kind, normal and green channel, its own or the
     default; for the institution's members."""
     institution = _member_institution(request, query.institution)
-    return _time_limit_rows(institution)
+    return selectors.time_limits(institution=institution)
 
 
 @router.put("/orders/time-limits", response={200: TimeLimitOut, **WRITE})
@@ -784,6 +774,6 @@ def time_limit_set(request, payload: TimeLimitIn):
     )
     return next(
         row
-        for row in _time_limit_rows(institution)
+        for row in selectors.time_limits(institution=institution)
         if (row["kind"], row["green_channel"]) == (payload.kind, payload.green_channel)
     )

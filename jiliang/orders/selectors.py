@@ -15,16 +15,17 @@ from jiliang.core.scoping import any_of, scope_for
 from jiliang.instruments.choices import InstrumentStatus
 from jiliang.instruments.models import Instrument
 from jiliang.instruments.selectors import text_search
-from jiliang.orders.choices import OPEN_STATUSES, Party
+from jiliang.orders.choices import OPEN_STATUSES, OrderKind, Party
 from jiliang.orders.models import (
     EDITOR_ROLES,
     Order,
     OrderAttachment,
     OrderItem,
     OrderPause,
+    TimeLimit,
     due_for_filing,
 )
-from jiliang.orders.services import BUSY_STATUSES
+from jiliang.orders.services import BUSY_STATUSES, DEFAULT_TIME_LIMITS
 from jiliang.orgs.choices import OrganisationKind
 from jiliang.orgs.models import Organisation
 
@@ -245,6 +246,26 @@ def mandatory_due(*, user, enterprise, today: date):
         .annotate(busy=_busy(None))
         .order_by("next_due", "management_number")
     )
+
+
+def time_limits(*, institution) -> list[dict]:
+    """Every kind's limit at ``institution``, normal and green channel: the one in force (its
+    own or the default) and the platform's default."""
+    own = {
+        (limit.kind, limit.green_channel): limit.working_days
+        for limit in TimeLimit.objects.filter(institution=institution)
+    }
+    return [
+        {
+            "kind": kind,
+            "green_channel": green,
+            "working_days": own.get((kind, green), DEFAULT_TIME_LIMITS[(kind, green)]),
+            "default_days": DEFAULT_TIME_LIMITS[(kind, green)],
+            "is_default": (kind, green) not in own,
+        }
+        for kind in OrderKind.values
+        for green in (False, True)
+    ]
 
 
 def order_items(*, user, order: Order):

@@ -549,24 +549,6 @@ def time_limit_set(
     return limit
 
 
-def time_limits(institution) -> list[dict]:
-    """Every kind's limit at ``institution``, normal and green channel, own or default."""
-    own = {
-        (limit.kind, limit.green_channel): limit.working_days
-        for limit in TimeLimit.objects.filter(institution=institution)
-    }
-    return [
-        {
-            "kind": kind,
-            "green_channel": green,
-            "working_days": own.get((kind, green), DEFAULT_TIME_LIMITS[(kind, green)]),
-            "is_default": (kind, green) not in own,
-        }
-        for kind in OrderKind.values
-        for green in (False, True)
-    ]
-
-
 def time_limit(order: Order) -> int:
     own = TimeLimit.objects.filter(
         institution=order.institution, kind=order.kind, green_channel=order.green_channel

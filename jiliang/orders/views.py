@@ -955,7 +955,7 @@ class TimeLimitsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, posted=None, **kwargs):
         rows = []
         kinds = dict(OrderKind.choices)
-        for row in services.time_limits(self.institution):
+        for row in selectors.time_limits(institution=self.institution):
             key = (row["kind"], row["green_channel"])
             form = None
             if self.can_edit:
@@ -975,7 +975,6 @@ class TimeLimitsView(LoginRequiredMixin, TemplateView):
                     **row,
                     "kind_label": kinds[row["kind"]],
                     "anchor": limit_anchor(*key),
-                    "default_days": services.DEFAULT_TIME_LIMITS[key],
                     "form": form,
                 }
             )

@@ -15,6 +15,11 @@ from jiliang.orgs.validators import validate_uscc
 PATH_SEPARATOR = "/"
 
 
+def path_codes(path: str) -> list[str]:
+    """The codes of the regions along a path, the highest region's first."""
+    return path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+
+
 class RegionQuerySet(ScopedQuerySet):
     def visible_condition(self, scope):
         return Q(pk__in=scope.region_ids | scope.regulated_region_ids)

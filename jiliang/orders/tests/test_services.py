@@ -375,12 +375,14 @@ def test_an_institution_sets_its_own_time_limits_and_only_its_admin_may(world):
         working_days=3,
     )
     limits = {
-        (row["kind"], row["green_channel"]): row for row in services.time_limits(institution_org)
+        (row["kind"], row["green_channel"]): row
+        for row in selectors.time_limits(institution=institution_org)
     }
     assert limits[("verification", True)] == {
         "kind": "verification",
         "green_channel": True,
         "working_days": 3,
+        "default_days": services.DEFAULT_TIME_LIMITS[("verification", True)],
         "is_default": False,
     }
     assert limits[("standard", False)]["working_days"] == 20
