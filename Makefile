@@ -15,11 +15,15 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(STAMP)
 
+# Links in e-mails, certificates and QR codes point at the port served, unless the site's address
+# is set.
+run: export JILIANG_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/jiliang migrate --no-input -v 0
 	$(BIN)/jiliang demo
 	@# The background-job consumer (imports, reminders) lives as long as the web server.
-	$(BIN)/jiliang run_huey & consumer=$$!; trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/jiliang run_huey --quiet & consumer=$$!; trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
+		printf '\n  Jiliang: %s  (demo users, e.g. demo-enterprise, password jiliang-demo)\n\n' "$$JILIANG_SITE_URL"; \
 		$(BIN)/jiliang runserver 127.0.0.1:$(PORT)
 
 # The two databases' passes run side by side (one core each); their output is shown per pass.

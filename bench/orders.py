@@ -84,7 +84,12 @@ from jiliang.instruments.demo import HENGXIN  # noqa: E402
 from jiliang.instruments.models import Instrument  # noqa: E402
 from jiliang.orders import selectors  # noqa: E402
 from jiliang.orders.choices import OPEN_STATUSES  # noqa: E402
-from jiliang.orders.models import Order, OrderItem, OrderPause  # noqa: E402
+from jiliang.orders.models import (  # noqa: E402
+    CLOSED_STATUSES,
+    Order,
+    OrderItem,
+    OrderPause,
+)
 from jiliang.orders.selectors import OrderFilters  # noqa: E402
 from jiliang.orgs.demo import demo_uscc  # noqa: E402
 from jiliang.orgs.models import Membership, Organisation, Region  # noqa: E402
@@ -328,19 +333,27 @@ def write_items(plans, order_pks, instruments):
         for plan in plans:
             order = order_pks[plan["contact_phone"]]
             if not plan["traced_by"]:
-                yield order, plan["institution"], None, uuid.uuid4()
+                yield (
+                    order,
+                    plan["institution"],
+                    None,
+                    uuid.uuid4(),
+                    plan["status"] in CLOSED_STATUSES,
+                )
                 continue
             ledger = instruments[plan["enterprise"]]
-            if plan["status"] in OPEN_STATUSES:
+            closed = plan["status"] in CLOSED_STATUSES
+            if not closed:  # an instrument is in one open order at most (a constraint)
                 start = next_free[plan["enterprise"]]
                 next_free[plan["enterprise"]] += plan["items"]
                 chosen = ledger[start : start + plan["items"]]
             else:
                 chosen = random.Random(order).sample(ledger, min(plan["items"], len(ledger)))
             for pk, _ in chosen:
-                yield order, plan["institution"], pk, uuid.uuid4()
+                yield order, plan["institution"], pk, uuid.uuid4(), closed
 
-    batched(OrderItem, ["order", "institution", "instrument", "check_token"], rows())
+    columns = ["order", "institution", "instrument", "check_token", "order_closed"]
+    batched(OrderItem, columns, rows())
     with connection.cursor() as cursor:  # what order_receive does to the items received
         cursor.execute(
             "UPDATE instruments_instrument SET status = 'at_verification' WHERE id IN ("

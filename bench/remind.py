@@ -6,21 +6,27 @@ instruments), another quarter with a viewer who keeps some instruments (王海�
 those), and 1,000,000 instruments, 50 per enterprise, written with ``core.bulk.insert_rows``
 (COPY on PostgreSQL). 5% of the instruments are due on a reminder day of the fixed "today"
 2026-11-22 under the default rule (30, 15, 7 or 0 days ahead, or a whole number of weeks overdue
-within two years); the others are due 31 to 400 days ahead, overdue between two weekly points or
-overdue for more than two years. Statuses are mostly in use, some under repair (reminded),
-suspended, sealed or retired (not reminded). Then, each in a process of its own:
+within two years); the others are due 31 to 400 days ahead, overdue between two weekly points
+(3%: never reminded, the run's catch-up reminds them, see ``reminders``) or overdue for more than
+two years. Statuses are mostly in use, some under repair (reminded), suspended, sealed or retired
+(not reminded). Then, each in a process of its own:
 
 (a) ``reminders.queue_reminders``: select the instruments and write one ``Reminder`` row per
-    (instrument, due date, offset, recipient), timed, and the rows it wrote;
+    (instrument, due date, offset, recipient), timed, and the rows it wrote; on a platform never
+    reminded the catch-up selects every instrument in service due from two years overdue to 30
+    days ahead that is not on a reminder day (the instruments overdue between two weekly
+    points);
 (b) ``reminders.digest_reminders``: one digest per recipient, an inbox notification and an
     e-mail in the outbox, timed; (a) + (b) is ``reminders.run(today)`` itself, which the child
     calls, with both steps wrapped to time them;
 (c) a baseline in the same run: one indexed SQL query selecting the same instrument rows (the
-    columns the job reads) with ``next_due = ANY(%s) AND status IN ('in_use', 'repair')``,
-    streamed through a server-side cursor (a psycopg named cursor; on SQLite a plain cursor read
-    with fetchmany), median of 3;
-(e) the job's own selection (``reminders.reminded_instruments`` for every rule, streamed through
-    the ORM as the queue step reads it, nothing written), median of 3.
+    columns the job reads) with ``status IN ('in_use', 'repair') AND (next_due = ANY(%s) OR
+    (next_due BETWEEN two years overdue AND 30 days ahead AND NOT EXISTS (a reminder of the
+    instrument and due date))``, streamed through a server-side cursor (a psycopg named cursor;
+    on SQLite a plain cursor read with fetchmany), median of 3;
+(e) the job's own selection (``reminders.reminded_instruments`` and
+    ``reminders.unreminded_instruments``, the catch-up, for every rule, streamed through the ORM
+    as the queue step reads them, nothing written), median of 3.
 Targets on PostgreSQL, as we read the issue: the selection within 3× of the bare query, (e)/(c),
 and select + queue under 60 s, (a). (a)/(c) is printed too: writing the outbox rows, with their
 unique key, indexes and foreign keys, costs the database alone several times the bare select
@@ -29,11 +35,17 @@ unique key, indexes and foreign keys, costs the database alone several times the
     INSERT ... SELECT of the bench's own (instrument, recipient) join, ON CONFLICT DO NOTHING,
     into a copy of the outbox table with the same keys, indexes and deferred foreign keys,
     commit included, median of 3. (c) only reads; (d) shows what writing the rows costs.
+(f) the catch-up's anti-join once every instrument is reminded, as on every later day: the job's
+    ``reminders.unreminded_instruments`` after the run, streamed (0 rows), median of 3, with its
+    plan: the instruments' range by ``instrument_reminded_due_idx``, the outbox probed through
+    its unique key's index ``reminder_once`` (instrument, due date, …).
 
 The numbers are checked: the instruments (a) selected are the baseline's rows; the reminders
 written equal the (instrument, recipient) pairs the bench computes by its own SQL join (managers,
 department contacts and the member named as custodian); one digest, notification and e-mail per
-recipient; and a second run on the same day writes no reminder, notification or e-mail.
+recipient; the instruments caught up are those the bench counts in the catch-up's range that
+are not on a reminder day; and a second run on the same day writes no reminder, notification or
+e-mail.
 
 Memory: the peak RSS of the run's process must not grow with the number of instruments. The
 database is loaded in two steps: first a quarter of the enterprises with their instruments, on
@@ -65,6 +77,7 @@ import json
 import os
 import pstats
 import random
+import re
 import statistics
 import sys
 import time
@@ -133,10 +146,29 @@ STATUSES = {
 STAFF = ("周", "敏", "计量室")  # last name, first name, the department they are the contact of
 KEEPER = ("王", "海涛")  # a viewer who keeps some of the 机加工车间's instruments
 COLUMNS = "id, organisation_id, management_number, name, department, custodian, next_due"
-BASELINE_SQL = (
-    f"SELECT {COLUMNS} FROM instruments_instrument "
-    "WHERE next_due = ANY(%s) AND status IN ('in_use', 'repair')"
+# The catch-up's range under the default rule: two years overdue to the largest offset ahead.
+CATCH_UP = (TODAY - timedelta(days=7 * OVERDUE_WEEKS), TODAY + timedelta(days=max(AHEAD)))
+NOT_REMINDED = (
+    "NOT EXISTS (SELECT 1 FROM notifications_reminder r "
+    "WHERE r.instrument_id = i.id AND r.due_date = i.next_due)"
 )
+BASELINE_SQL = (
+    f"SELECT {COLUMNS} FROM instruments_instrument i "
+    "WHERE status IN ('in_use', 'repair') AND (next_due = ANY(%s) "
+    f"OR (next_due BETWEEN %s AND %s AND {NOT_REMINDED}))"
+)
+
+
+def baseline_sql_sqlite() -> str:
+    """The baseline for sqlite3's own cursor: the days spelled out, question marks."""
+    days = ", ".join("?" * len(REMINDER_DAYS))
+    return BASELINE_SQL.replace("= ANY(%s)", f"IN ({days})").replace("%s", "?")
+
+
+def baseline_parameters() -> list:
+    if ON_POSTGRES:
+        return [REMINDER_DAYS, *CATCH_UP]
+    return [day.isoformat() for day in [*REMINDER_DAYS, *CATCH_UP]]
 
 
 def start_measuring() -> int:
@@ -310,12 +342,14 @@ def table_counts() -> dict:
 
 
 # The (instrument, recipient) pairs by the bench's own rule: the organisation's admins and staff,
-# the department's contacts and the member named as custodian, of the instruments reminded.
+# the department's contacts and the member named as custodian, of the instruments reminded. On a
+# platform never reminded, those are all the instruments in service in the catch-up's range: the
+# reminder days are inside it, and the catch-up takes the others.
 PAIRS = f"""
     FROM instruments_instrument i
     JOIN orgs_membership m ON m.organisation_id = i.organisation_id
     JOIN {User._meta.db_table} u ON u.id = m.user_id
-    WHERE i.next_due IN ({", ".join(["%s"] * len(REMINDER_DAYS))})
+    WHERE i.next_due BETWEEN %s AND %s
       AND i.status IN ('in_use', 'repair') AND u.is_active AND (
         m.role IN ('admin', 'staff')
         OR i.custodian = u.last_name || u.first_name
@@ -334,7 +368,7 @@ OUTBOX_COLUMNS = (
 def expected_pairs() -> tuple[int, int]:
     """The number of (instrument, recipient) pairs and of distinct recipients."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), COUNT(DISTINCT u.id) {PAIRS}", REMINDER_DAYS)
+        cursor.execute(f"SELECT COUNT(*), COUNT(DISTINCT u.id) {PAIRS}", CATCH_UP)
         return cursor.fetchone()
 
 
@@ -376,8 +410,22 @@ def plan(sql: str, parameters) -> str:
         cursor.execute(f"{explain} {sql}", parameters)
         lines = [row[-1] for row in cursor.fetchall()]
     if connection.vendor == "postgresql":
-        return "; ".join(line.strip(" ->") for line in lines if "Scan" in line)
+        nodes = (line.strip(" ->") for line in lines)  # not their conditions ("Filter: …")
+        return "; ".join(
+            node
+            for node in nodes
+            if any(kind in node for kind in ("Scan", "Join", "SubPlan"))
+            and not re.match(r"[A-Z][A-Za-z ]+: ", node)
+        )
     return "; ".join(lines)
+
+
+def catch_up_plan() -> str:
+    """The plan of the catch-up's anti-join (the default rule's), as the job sends it."""
+    [(_rule, organisations, due, late), *_] = rule_selections()
+    query = reminders.unreminded_query(organisations, min(late), max(late), due)
+    sql, parameters = query.query.sql_with_params()
+    return plan(sql, parameters)
 
 
 # Measured in a process of their own ------------------------------------------------------
@@ -450,14 +498,12 @@ def child_baseline() -> dict:
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.connection.cursor(name="reminder_baseline") as cursor:
             cursor.itersize = reminders.CHUNK
-            cursor.execute(BASELINE_SQL, [REMINDER_DAYS])
+            cursor.execute(BASELINE_SQL, baseline_parameters())
             for _ in cursor:
                 rows += 1
     else:
-        days = ", ".join("?" * len(REMINDER_DAYS))
-        sql = BASELINE_SQL.replace("= ANY(%s)", f"IN ({days})")
         cursor = connection.connection.cursor()
-        cursor.execute(sql, [day.isoformat() for day in REMINDER_DAYS])
+        cursor.execute(baseline_sql_sqlite(), baseline_parameters())
         while batch := cursor.fetchmany(reminders.CHUNK):
             rows += len(batch)
         cursor.close()
@@ -469,21 +515,32 @@ def child_baseline() -> dict:
     }
 
 
-def child_select() -> dict:
+def child_select(only_catch_up: str = "") -> dict:
     """The job's own selection, every rule's instruments streamed through the ORM as the queue
-    step reads them, without computing recipients or writing anything."""
+    step reads them, without computing recipients or writing anything (``only_catch_up``: the
+    catch-up's anti-join alone)."""
     before = start_measuring()
     start, rows = time.perf_counter(), 0
     with transaction.atomic():
-        for rule, organisations in reminders.rule_groups():
-            due = list(reminders.due_dates(rule, TODAY, TODAY))
-            rows += sum(1 for _ in reminders.reminded_instruments(organisations, due))
+        for _rule, organisations, due, late in rule_selections():
+            if not only_catch_up:
+                rows += sum(1 for _ in reminders.reminded_instruments(organisations, due))
+            late_rows = reminders.unreminded_instruments(organisations, min(late), max(late), due)
+            rows += sum(1 for _ in late_rows)
     return {
         "seconds": time.perf_counter() - start,
         "rows": rows,
         "before_mib": mib(before),
         "peak_mib": mib(memory_kib("VmHWM")),
     }
+
+
+def rule_selections():
+    """(rule, organisations, reminder days, catch-up's {due date: offset}) of every rule, as the
+    queue step computes them for a run covering TODAY alone."""
+    for rule, organisations in reminders.rule_groups():
+        due = reminders.due_dates(rule, TODAY, TODAY)
+        yield rule, organisations, list(due), reminders.catch_up_dates(rule, TODAY, due)
 
 
 def child_floor() -> dict:
@@ -496,10 +553,15 @@ def child_floor() -> dict:
             else "DELETE FROM bench_outbox"
         )
     before = start_measuring()
-    offset = (
-        "i.next_due - %s"
+    days = (
+        "(i.next_due - %s)"
         if connection.vendor == "postgresql"
         else "CAST(julianday(i.next_due) - julianday(%s) AS INTEGER)"
+    )
+    # The offset of the latest reminder day passed (the catch-up's), under the default rule.
+    offset = (
+        f"CASE WHEN {days} > 15 THEN 30 WHEN {days} > 7 THEN 15 WHEN {days} > 0 THEN 7 "
+        f"WHEN {days} > -7 THEN 0 ELSE -7 * ((-{days}) / 7) END"
     )
     sql = (
         f"INSERT INTO bench_outbox ({OUTBOX_COLUMNS}) SELECT i.organisation_id, i.id, "
@@ -508,7 +570,7 @@ def child_floor() -> dict:
     )
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [TODAY, *REMINDER_DAYS])
+        cursor.execute(sql, [TODAY] * offset.count("%s") + list(CATCH_UP))
         rows = cursor.rowcount
     return {
         "seconds": time.perf_counter() - start,
@@ -564,11 +626,17 @@ def main():
     loaded += time.perf_counter() - rest_start
     assert Instrument.objects.count() == instruments == INSTRUMENTS, instruments
     due = Instrument.objects.filter(next_due__in=REMINDER_DAYS).count()
+    late = (
+        Instrument.objects.filter(next_due__range=CATCH_UP, status__in=REMINDED)
+        .exclude(next_due__in=REMINDER_DAYS)
+        .count()
+    )
     print(
         f"database: {connection.vendor}; {ORGANISATIONS:,} enterprises, "
         f"{User.objects.count():,} users, {instruments:,} instruments, {due:,} "
         f"({due / instruments:.1%}) due on a reminder day of {TODAY} ({len(REMINDER_DAYS)} days: "
-        f"{', '.join(map(str, AHEAD))} ahead, 1 to {OVERDUE_WEEKS} weeks overdue); generated in "
+        f"{', '.join(map(str, AHEAD))} ahead, 1 to {OVERDUE_WEEKS} weeks overdue), {late:,} more "
+        f"in service due between them ({late / instruments:.1%}, for the catch-up); generated in "
         f"{loaded:.0f} s"
     )
 
@@ -576,10 +644,9 @@ def main():
     baseline_s = statistics.median(run["seconds"] for run in baselines)
     baseline_rows = baselines[0]["rows"]
     assert all(run["rows"] == baseline_rows for run in baselines), baselines
-    parameters = [REMINDER_DAYS] if ON_POSTGRES else [day.isoformat() for day in REMINDER_DAYS]
     baseline_plan = plan(
         BASELINE_SQL if ON_POSTGRES else BASELINE_SQL.replace("= ANY(%s)", "IN (%s)"),
-        parameters if ON_POSTGRES else parameters[:1],
+        baseline_parameters() if ON_POSTGRES else [REMINDER_DAYS[0], *CATCH_UP],
     )
 
     selections = [in_child(__file__, "select") for _ in range(BASELINE_REPEATS)]
@@ -598,7 +665,8 @@ def main():
     print(f"reminders.run({TODAY}) on a platform never reminded (1 run, a process of its own):")
     print(
         f"(a) queue_reminders (select + queue) {full['queue_s']:6.2f} s | {selected:,} instruments"
-        f" selected, {written:,} reminder rows written | "
+        f" selected ({counts.get('caught_up', 0):,} by the catch-up), {written:,} reminder rows "
+        "written | "
         f"{written / full['queue_s']:8,.0f} reminders/s"
     )
     print(
@@ -620,8 +688,9 @@ def main():
     print(f"      plan: {baseline_plan}")
     select_ratio = select_s / baseline_s
     print(
-        f"(e) the job's selection alone (reminders.reminded_instruments, streamed through the "
-        f"ORM), median of {BASELINE_REPEATS}: {select_s:6.3f} s | ratio (e)/(c) "
+        "(e) the job's selection alone (reminders.reminded_instruments and "
+        "unreminded_instruments, streamed through the ORM), median of "
+        f"{BASELINE_REPEATS}: {select_s:6.3f} s | ratio (e)/(c) "
         f"{select_ratio:5.2f} | {postgres_verdict(select_ratio <= 3, 'within 3× on PostgreSQL')}"
     )
     ratio = full["queue_s"] / baseline_s
@@ -643,6 +712,16 @@ def main():
         f"ratio (a)/(d) {full['queue_s'] / floor_s:5.1f} | (d)/(c) {floor_s / baseline_s:5.1f}"
     )
 
+    catch_ups = [in_child(__file__, "select", "catch-up") for _ in range(BASELINE_REPEATS)]
+    assert all(run["rows"] == 0 for run in catch_ups), catch_ups
+    catch_up_s = statistics.median(run["seconds"] for run in catch_ups)
+    print(
+        "(f) the catch-up's anti-join once everything is reminded, as on every later day "
+        f"(reminders.unreminded_instruments, {Reminder.objects.count():,} outbox rows), median "
+        f"of {BASELINE_REPEATS}: {catch_up_s:6.3f} s | 0 rows"
+    )
+    print(f"      plan: {catch_up_plan()}")
+
     second_before = table_counts()
     second = in_child(__file__, "run")
     second_after = table_counts()
@@ -650,7 +729,8 @@ def main():
     print("checks:")
     print(
         f"      instruments selected = baseline rows: {selected:,} = {baseline_rows:,} "
-        f"{check(selected == baseline_rows)}"
+        f"{check(selected == baseline_rows)}; caught up = in service between the reminder days: "
+        f"{counts.get('caught_up', 0):,} = {late:,} {check(counts.get('caught_up') == late)}"
     )
     print(
         f"      reminders written = (instrument, recipient) pairs of the bench's own join: "

@@ -30,9 +30,12 @@ def env_list(name: str, default: str) -> list[str]:
 
 def email_settings(url: str) -> dict:
     """smtp://user:password@host:port (STARTTLS on port 587 or with ?starttls=1) or
-    smtps://... (TLS, port 465 by default); unset, mail is printed to the console (the demo).
+    smtps://... (TLS, port 465 by default); unset, each message is one line on the console (the
+    demo); console:// prints messages whole.
     """
     if not url:
+        return {"EMAIL_BACKEND": "jiliang.core.mail.ConsoleSummaryBackend"}
+    if url == "console://":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     parts = urlsplit(url)
     if parts.scheme not in {"smtp", "smtps"}:
@@ -159,7 +162,14 @@ LOGIN_THROTTLE_FAILURES = int(os.environ.get("JILIANG_LOGIN_THROTTLE_FAILURES", 
 LOGIN_THROTTLE_ADDRESS_FAILURES = int(
     os.environ.get("JILIANG_LOGIN_THROTTLE_ADDRESS_FAILURES", "50")
 )
+# Failed sign-ins of one username from any address: a distributed guess, stopped much later than
+# one address's, so that strangers cannot lock a user out at will.
+LOGIN_THROTTLE_USERNAME_FAILURES = int(
+    os.environ.get("JILIANG_LOGIN_THROTTLE_USERNAME_FAILURES", "100")
+)
 LOGIN_THROTTLE_SECONDS = int(os.environ.get("JILIANG_LOGIN_THROTTLE_SECONDS", "900"))
+# Public certificate checks per client address per hour.
+CERTIFICATE_CHECKS_PER_HOUR = int(os.environ.get("JILIANG_CERTIFICATE_CHECKS_PER_HOUR", "120"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

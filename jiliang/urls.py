@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from jiliang.accounts.forms import AdminLoginForm
 from jiliang.api import api
 
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = _("Jiliang administration")
 admin.site.site_title = _("Jiliang administration")
 admin.site.index_title = _("Platform data")

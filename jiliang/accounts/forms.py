@@ -1,49 +1,44 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.accounts import services
 from jiliang.accounts.models import ApiToken
+from jiliang.core import ratelimit
 
 # Longer input is refused before hashing; no real password comes near this.
 PASSWORD_MAX_LENGTH = 4096
 
 
-def client_address(request) -> str:
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+THROTTLED = _(
+    "Too many failed sign-ins for this account or address. Wait %(minutes)d minutes and try again."
+)
 
 
-class LoginForm(auth_forms.AuthenticationForm):
-    """Sign-in that slows down guessing: after repeated failures it refuses for a while."""
-
-    password = forms.CharField(
+def password_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Password"),
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    error_messages = {
-        **auth_forms.AuthenticationForm.error_messages,
-        "throttled": _(
-            "Too many failed sign-ins for this account or address. "
-            "Wait %(minutes)d minutes and try again."
-        ),
-    }
+
+
+class ThrottledSignIn:
+    """Sign-in that slows down guessing: after repeated failures it refuses for a while. Mixed
+    into the site's and the Django admin's sign-in forms."""
 
     def clean(self):
         throttle = {
             "username": self.cleaned_data.get("username") or "",
-            "client_address": client_address(self.request),
+            "client_address": ratelimit.client_address(self.request),
         }
         if services.login_is_throttled(**throttle):
             raise forms.ValidationError(
-                self.error_messages["throttled"],
+                THROTTLED,
                 code="throttled",
                 params={"minutes": settings.LOGIN_THROTTLE_SECONDS // 60},
             )
@@ -52,8 +47,18 @@ class LoginForm(auth_forms.AuthenticationForm):
         except forms.ValidationError:
             services.login_failed(**throttle)
             raise
-        services.login_succeeded(username=throttle["username"])
+        services.login_succeeded(**throttle)
         return cleaned
+
+
+class LoginForm(ThrottledSignIn, auth_forms.AuthenticationForm):
+    password = password_field()
+
+
+class AdminLoginForm(ThrottledSignIn, AdminAuthenticationForm):
+    """The Django admin's sign-in, throttled like the site's."""
+
+    password = password_field()
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

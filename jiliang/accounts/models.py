@@ -1,4 +1,4 @@
-"""Users, API tokens and the login throttle."""
+"""Users and API tokens."""
 
 import hashlib
 import secrets
@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.core.scoping import ScopedQuerySet
@@ -93,21 +92,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class LoginThrottle(models.Model):
-    """Failed sign-ins counted per key (a username or a client address).
-
-    Kept in the database so that every web process sees the same count.
-    """
-
-    key = models.CharField(max_length=200, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    last_failure = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("login throttle")
-        verbose_name_plural = _("login throttles")
-
-    def __str__(self):
-        return f"{self.key}: {self.failures}"

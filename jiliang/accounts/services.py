@@ -8,11 +8,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from jiliang.accounts.models import ApiToken, LoginThrottle, hash_token
-from jiliang.core import audit
+from jiliang.accounts.models import ApiToken, hash_token
+from jiliang.core import audit, ratelimit
 from jiliang.core.services import require_editable
 
 # Writing last_used on every request would turn each API read into a write.
@@ -99,41 +98,30 @@ def token_authenticate(raw: str):
     return token.user
 
 
-def _username_key(username: str) -> str:
-    return f"user:{username.strip().lower()[:150]}"
-
-
 def _throttle_limits(*, username: str, client_address: str) -> dict[str, int]:
-    """Each throttle key with its failure limit; an office behind one address gets more."""
+    """Each throttle key with its failure limit: a username from one address is stopped soon,
+    so that nobody elsewhere can lock a user out at will; an address guessing many usernames,
+    and a username guessed from many addresses, later."""
+    user = username.strip().lower()[:150]
     return {
-        _username_key(username): settings.LOGIN_THROTTLE_FAILURES,
+        f"login:{user}|{client_address}": settings.LOGIN_THROTTLE_FAILURES,
         f"ip:{client_address}": settings.LOGIN_THROTTLE_ADDRESS_FAILURES,
+        f"user:{user}": settings.LOGIN_THROTTLE_USERNAME_FAILURES,
     }
 
 
 def login_is_throttled(*, username: str, client_address: str) -> bool:
     """True while a key has reached its failure limit within the throttle window."""
-    window_start = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_SECONDS)
     limits = _throttle_limits(username=username, client_address=client_address)
-    recent = LoginThrottle.objects.filter(key__in=limits, last_failure__gte=window_start)
-    return any(row.failures >= limits[row.key] for row in recent)
+    return ratelimit.reached(limits, timedelta(seconds=settings.LOGIN_THROTTLE_SECONDS))
 
 
 def login_failed(*, username: str, client_address: str) -> None:
-    now = timezone.now()
-    window_start = now - timedelta(seconds=settings.LOGIN_THROTTLE_SECONDS)
-    for key in _throttle_limits(username=username, client_address=client_address):
-        with transaction.atomic():
-            throttle, created = LoginThrottle.objects.select_for_update().get_or_create(
-                key=key, defaults={"failures": 1, "last_failure": now}
-            )
-            if created:
-                continue
-            # A failure after a quiet window starts a new count.
-            failures = F("failures") + 1 if throttle.last_failure >= window_start else 1
-            LoginThrottle.objects.filter(pk=throttle.pk).update(failures=failures, last_failure=now)
+    keys = _throttle_limits(username=username, client_address=client_address)
+    ratelimit.count(keys, timedelta(seconds=settings.LOGIN_THROTTLE_SECONDS))
 
 
-def login_succeeded(*, username: str) -> None:
-    """A successful sign-in clears the username's count, not the address's."""
-    LoginThrottle.objects.filter(key=_username_key(username)).delete()
+def login_succeeded(*, username: str, client_address: str) -> None:
+    """A successful sign-in clears the count of its username from its address only."""
+    limits = _throttle_limits(username=username, client_address=client_address)
+    ratelimit.forget(next(iter(limits)))

@@ -479,17 +479,20 @@ def campaign_organisers(*, user):
     return regulators.select_related("region").order_by("region__path", "name")
 
 
-def reports_awaiting(*, user, campaign):
+def reports_awaiting(*, user, campaign=None):
     """The submitted reports the user's bureaus must decide: those of the children of the
     regions whose regulator the user is admin or staff of (every submitted report for a
-    platform administrator); oldest submission first."""
+    platform administrator); oldest submission first. Of one campaign, or of every campaign
+    (``campaign=None``: the dashboard's to-dos)."""
     scope = scope_for(user)
     reports = (
         Report.objects.visible_to(user)
-        .filter(campaign=campaign, status=ReportStatus.SUBMITTED)
+        .filter(status=ReportStatus.SUBMITTED)
         .select_related("region", "submitted_by")
         .order_by("submitted_at", "pk")
     )
+    if campaign is not None:
+        reports = reports.filter(campaign=campaign)
     if scope is None or scope.is_platform_admin:
         return reports
     bureau_regions = acting_bureaus(user).values("region_id")
@@ -515,6 +518,44 @@ def report_list(*, user, campaign, period=None, status=None):
 # Quotas and entered values ---------------------------------------------------------------------
 
 
+def quota_warnings(campaign, parent) -> list[str]:
+    """Warnings when the quotas of ``parent``'s child regions add up to more than its own;
+    the services give the same ones when a quota is set, so that a warning read here is the
+    one setting a quota gave."""
+    own = Quota.objects.filter(campaign=campaign, region=parent).first()
+    if own is None:
+        return []
+    sums = {"smes_to_help": 0, "smes_for_mms_training": 0}
+    for to_help, for_training in Quota.objects.filter(
+        campaign=campaign, region__parent=parent
+    ).values_list("smes_to_help", "smes_for_mms_training"):
+        sums["smes_to_help"] += to_help
+        sums["smes_for_mms_training"] += for_training
+    warnings = []
+    if sums["smes_to_help"] > own.smes_to_help:
+        warnings.append(
+            _(
+                "The quotas of the regions under %(region)s add up to %(sum)s SMEs to help, "
+                "more than its own quota of %(quota)s."
+            )
+            % {"region": parent, "sum": sums["smes_to_help"], "quota": own.smes_to_help}
+        )
+    if sums["smes_for_mms_training"] > own.smes_for_mms_training:
+        warnings.append(
+            _(
+                "The quotas of the regions under %(region)s add up to %(sum)s SMEs for "
+                "measurement management system training, more than its own quota of "
+                "%(quota)s."
+            )
+            % {
+                "region": parent,
+                "sum": sums["smes_for_mms_training"],
+                "quota": own.smes_for_mms_training,
+            }
+        )
+    return warnings
+
+
 def quota_overview(*, user, campaign, parent) -> QuotaOverview:
     """The quotas of ``parent``'s children (``parent`` in view: see ``region_in_view``), their
     sums, and a warning per quota whose children's sum exceeds the parent's."""
@@ -531,9 +572,6 @@ def quota_overview(*, user, campaign, parent) -> QuotaOverview:
     rows = [(child, quotas.get(child.pk)) for child in children]
     helped = sum(quota.smes_to_help for _child, quota in rows if quota)
     trained = sum(quota.smes_for_mms_training for _child, quota in rows if quota)
-    # The services' wording, so that a warning read here is the one setting a quota gave.
-    from jiliang.campaigns.services import quota_warnings
-
     warnings = quota_warnings(campaign, parent) if parent_quota is not None else []
     return QuotaOverview(
         campaign=campaign,

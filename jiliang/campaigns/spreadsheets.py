@@ -36,7 +36,7 @@ from openpyxl.utils import get_column_letter
 
 from jiliang.campaigns.models import WHOLE_CAMPAIGN, Quota
 from jiliang.campaigns.selectors import child_regions
-from jiliang.core.spreadsheets import clean_cell, clean_cells, read_raw_sheets
+from jiliang.core.spreadsheets import as_text, clean_cell, clean_cells, read_raw_sheets
 
 HEADER_SEARCH_ROWS = 20
 TOTAL_WORDS = ("合计", "总计", "全省合计", "全市合计", "全国合计")
@@ -538,20 +538,20 @@ def _indicator_width(name: str) -> int:
 
 
 def _title(sheet, text: str, width: int) -> None:
-    sheet.cell(row=1, column=1, value=text).font = TITLE_FONT
+    as_text(sheet.cell(row=1, column=1, value=text)).font = TITLE_FONT
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.row_dimensions[1].height = 30
 
 
 def _subtitle(sheet, row: int, text: str, width: int) -> None:
-    sheet.cell(row=row, column=1, value=text).alignment = LEFT
+    as_text(sheet.cell(row=row, column=1, value=text)).alignment = LEFT
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
 def _header_row(sheet, row: int, texts: list[str]) -> None:
     for column, text in enumerate(texts, 1):
-        cell = sheet.cell(row=row, column=column, value=text)
+        cell = as_text(sheet.cell(row=row, column=column, value=text))
         cell.font = BOLD
         cell.alignment = CENTRE
         cell.border = BORDER
@@ -560,7 +560,7 @@ def _header_row(sheet, row: int, texts: list[str]) -> None:
 
 def _body_row(sheet, row, values, *, bold=False, text_columns=frozenset()) -> None:
     for column, value in enumerate(values, 1):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = as_text(sheet.cell(row=row, column=column, value=value))
         cell.border = BORDER
         cell.alignment = LEFT if column in text_columns else CENTRE
         if bold:

@@ -6,6 +6,7 @@ Every error leaves as ``{"detail": str, "errors": [{"field": str, "message": str
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from django.core.exceptions import (
@@ -42,16 +43,33 @@ class BearerToken(HttpBearer):
 API_AUTH = [BearerToken(), django_auth]
 
 
+# What no database column can store: NUL (PostgreSQL refuses it in text) and the halves of a
+# UTF-16 surrogate pair standing alone ("\ud800" in JSON), which are no characters at all.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 class Schema(NinjaSchema):
-    """The base of every schema: no text may carry a NUL character, which PostgreSQL refuses
-    in text columns (a 500 otherwise); the 422 names the field."""
+    """The base of every schema: no text, nor any text inside a list or mapping, may carry what
+    no database column can store (a 500 otherwise); the 422 names the field."""
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError(_("Text must not contain NUL characters."))
+    def _storable(cls, value):
+        if _has_unstorable(value):
+            raise ValueError(
+                _("Text must not contain NUL characters or unpaired surrogate code points.")
+            )
         return value
+
+
+def _has_unstorable(value) -> bool:
+    if isinstance(value, str):
+        return UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(map(_has_unstorable, value)) or any(map(_has_unstorable, value.values()))
+    if isinstance(value, list | tuple | set):
+        return any(map(_has_unstorable, value))
+    return False
 
 
 # An object id as clients may send it: positive and within a 64-bit column, so that a huge

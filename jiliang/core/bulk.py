@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.db import connections, models, router
+from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 # Columns of these PostgreSQL types can be sent in COPY's binary format, which the server need
 # not parse, when every value is of the type's Python class (int, str, date, aware datetime,
 # bool); psycopg refuses any other value.
-BINARY_TYPES = frozenset({"bigint", "boolean", "date", "integer", "smallint", "text"})
+BINARY_TYPES = frozenset({"bigint", "boolean", "date", "integer", "jsonb", "smallint", "text"})
 BINARY_TYPE_PREFIXES = ("varchar(", "timestamp with time zone")
 # Values of these fields reach the database driver as they are; the others are prepared.
 PASSED_AS_IS = frozenset(
@@ -47,7 +48,8 @@ def insert_rows(
     exact_types: bool = False,
 ) -> int:
     """Insert ``rows`` of values for the fields named in ``columns`` (a foreign key takes the
-    related id; the primary key, ids from ``reserve_ids``). Every other field gets its default,
+    related id; the primary key, ids from ``reserve_ids``). Every other field gets its database
+    default, or else its default,
     ``auto_now`` fields the current time. Nothing is validated: callers pass values they have
     checked. With ``ignore_conflicts``, a row that would break a unique constraint is left out.
     ``exact_types``: every value is of its field's Python type (an int, never a Decimal or a
@@ -55,10 +57,12 @@ def insert_rows(
     Returns the rows inserted."""
     db = connections[router.db_for_write(model)]
     given = [model._meta.get_field(name) for name in columns]
+    # A field with a database default is left to the database: a JSON default would otherwise
+    # be serialised again for every row.
     others = [
         field
         for field in model._meta.concrete_fields
-        if field not in given and not field.primary_key
+        if field not in given and not field.primary_key and field.db_default is NOT_PROVIDED
     ]
     now = timezone.now()
     # A callable default (a random token) is called for every row; other defaults once.

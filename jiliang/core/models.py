@@ -1,8 +1,9 @@
-"""Shared model building blocks: timestamps and the append-only audit trail."""
+"""Shared model building blocks: timestamps, the append-only audit trail and rate counts."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.core.scoping import OrganisationScopedQuerySet
@@ -77,3 +78,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit events are append-only."))
+
+
+class RateCount(models.Model):
+    """Events counted per key (failed sign-ins of a username from an address, an address's
+    public look-ups) since the first of a window; in the database, so that every web process
+    sees the same count. ``core.ratelimit`` is the only writer."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    last = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rate count")
+        verbose_name_plural = _("rate counts")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from jiliang.accounts.selectors import own_memberships
+from jiliang.core.dashboards import registry
 from jiliang.core.roles import DashboardRole, dashboard_role
-from jiliang.instruments.selectors import ledger_summary
 from jiliang.orgs import selectors as org_selectors
 from jiliang.orgs.models import Organisation, Region
 
@@ -26,14 +26,24 @@ def request_role(request) -> DashboardRole:
 
 
 def dashboard_context(request) -> dict:
-    """What the dashboard of the user's role shows."""
+    """What the dashboard of the user's role shows: the role's own figures, and the to-dos and
+    panels the apps registered for the role (``core.dashboards``). ``dashboard_todos`` is None
+    when no app gives the role any to-dos, or the user belongs to no organisation yet."""
     user = request.user
     role = request_role(request)
     memberships = request_memberships(request)
-    context = {"role": role, "memberships": memberships}
-    if role == DashboardRole.ENTERPRISE:
-        context["summary"] = ledger_summary(user=user, today=timezone.localdate())
-    elif role == DashboardRole.REGULATOR:
+    context = {
+        "role": role,
+        "memberships": memberships,
+        "dashboard_todos": None,
+        "dashboard_panels": [],
+    }
+    if memberships or user.is_staff:
+        today = timezone.localdate()
+        if registry.todo_providers(role):
+            context["dashboard_todos"] = registry.todos(user, role, today)
+        context["dashboard_panels"] = registry.panels(user, role, today)
+    if role == DashboardRole.REGULATOR:
         regions = [m.organisation.region for m in memberships if m.organisation.kind == "regulator"]
         context["regulated"] = [
             {

@@ -1,4 +1,6 @@
-"""Reading the spreadsheets people bring: xlsx, xls, ods and csv (UTF-8, with BOM, or GB18030).
+"""Reading the spreadsheets people bring: xlsx, xls, ods and csv (UTF-8 with or without BOM,
+GB18030 as Excel saves it on Chinese Windows, or UTF-16 "Unicode text"; separated by commas,
+tabs or semicolons).
 
 Every cell comes back as a clean string: integers stored as floats lose their ``.0``, dates
 become ISO dates, full-width spaces and stray whitespace are trimmed. The ``read_raw_`` functions
@@ -7,6 +9,7 @@ leave cells as the file holds them, for callers that clean only the cells they u
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from datetime import date, datetime, time
@@ -17,7 +20,9 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+TEXT_TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+CSV_SNIFF_CHARACTERS = 20_000
 
 
 def read_rows(content: bytes, filename: str, *, sheet: str | None = None) -> list[list[str]]:
@@ -50,8 +55,9 @@ def read_raw_sheets(content: bytes, filename: str) -> dict[str, list[list]]:
     For large files whose every cell is not needed: cleaning all of them costs more than
     reading them."""
     suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        return {Path(filename).stem: list(csv.reader(io.StringIO(decode(content))))}
+    if suffix in TEXT_TABLE_SUFFIXES:
+        text = decode(content)
+        return {Path(filename).stem: list(csv.reader(io.StringIO(text), _dialect(text)))}
     if suffix not in SPREADSHEET_SUFFIXES:
         raise ValidationError(
             _("%(name)s is not a spreadsheet: use .xlsx, .xls, .ods or .csv."),
@@ -81,7 +87,16 @@ def clean_cells(cells: list) -> list[str]:
     ]
 
 
+def _dialect(text: str):
+    try:
+        return csv.Sniffer().sniff(text[:CSV_SNIFF_CHARACTERS], delimiters=",\t;")
+    except csv.Error:  # one column, or too little to tell
+        return csv.excel
+
+
 def decode(content: bytes) -> str:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16")
     for encoding in CSV_ENCODINGS:
         try:
             return content.decode(encoding)
@@ -104,3 +119,11 @@ def clean_cell(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).replace("\u3000", " ").strip()
+
+
+def as_text(cell):
+    """``cell`` with user text kept as text: openpyxl makes a string that starts with = a
+    formula, which Excel would run when the file is opened (OWASP: CSV injection)."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -22,13 +22,12 @@ from jiliang.instruments.choices import (
     Traceability,
 )
 from jiliang.instruments.exporting import export_ledger
-from jiliang.instruments.ledger_columns import IMPORTED
-from jiliang.instruments.models import CatalogueItem, Instrument, LedgerImport
+from jiliang.instruments.models import CatalogueItem, Instrument
 from jiliang.instruments.selectors import SORTS, LedgerFilters
 from jiliang.orgs.models import Organisation
 
 router = Router(tags=["instruments"])
-IMPORTABLE_FIELDS = {column.field for column in IMPORTED}
+OptionalDay = date | None
 SORT_VALUES = "|".join([*SORTS, *(f"-{key}" for key in SORTS)])
 
 
@@ -115,6 +114,14 @@ class InstrumentOut(Schema):
     next_due: date | None
     label: Label
     is_mandatory: bool
+    declared_mandatory: bool | None = Field(
+        description="What the imported ledger says (是否强检); null when it says nothing"
+    )
+    ledger_disagrees: bool = Field(description="The ledger says otherwise than is_mandatory")
+    verification_date_unknown: bool = Field(
+        description="Verified per the imported ledger, which gives only the valid-until date"
+    )
+    extra: dict[str, str] = Field(description="Other attributes from the ledger, by header")
 
 
 class LedgerQuery(Schema):
@@ -164,7 +171,8 @@ class RecordIn(Schema):
 
 class RecordOut(Schema):
     id: int
-    date: date
+    # The annotation is evaluated after the value: a name other than the field's.
+    date: OptionalDay = Field(description="null: imported from a ledger without the day")
     kind: RecordKind
     institution: int | None = Field(alias="institution_id")
     performed_by: str
@@ -175,7 +183,7 @@ class RecordOut(Schema):
     measured_error: str
     expanded_uncertainty: str
     has_certificate_file: bool
-    valid_until: date | None
+    valid_until: OptionalDay
     supersedes: int | None = Field(alias="supersedes_id")
     notes: str
 
@@ -215,7 +223,7 @@ def _catalogue_item(item_id):
     return item
 
 
-def _organisation_for_new_instrument(request, organisation_id):
+def organisation_for_new_instrument(request, organisation_id):
     editable = selectors.editable_ledger_organisations(user=request.user)
     if organisation_id is not None:
         return get_visible_or_404(Organisation, request, pk=organisation_id)
@@ -240,7 +248,7 @@ def instrument_create(request, payload: InstrumentIn):
     data = payload.dict(exclude={"organisation"})
     data["catalogue_item"] = _catalogue_item(data["catalogue_item"])
     data["abc_class"] = data["abc_class"] or ""
-    organisation = _organisation_for_new_instrument(request, payload.organisation)
+    organisation = organisation_for_new_instrument(request, payload.organisation)
     instrument = services.instrument_create(actor=request.user, organisation=organisation, **data)
     return Status(201, _annotated(request, instrument.pk))
 
@@ -337,85 +345,6 @@ def record_create(
         **data,
     )
     return Status(201, record)
-
-
-class ImportOut(Schema):
-    id: int
-    organisation: int = Field(alias="organisation_id")
-    created: datetime
-    filename: str
-    sheet: str
-    status: str
-    progress: int
-    headers: list[str]
-    mapping: dict[str, str]
-    counts: dict
-    problems: list[dict]
-    preview: list[dict]
-    error: str
-
-
-class MappingIn(Schema):
-    mapping: dict[str, str] = Field(
-        description='{"header of your file": "field", ...}; "" ignores a column'
-    )
-
-
-@router.post("/instruments/imports", response={202: ImportOut, 400: ErrorOut, 403: ErrorOut})
-def import_upload(
-    request, file: File[UploadedFile], organisation: Form[Id | None] = None, sheet: Form[str] = ""
-):
-    """Upload a ledger spreadsheet; it is checked in the background: poll its status."""
-    target = _organisation_for_new_instrument(request, organisation)
-    return Status(
-        202,
-        services.ledger_import_upload(
-            actor=request.user, organisation=target, upload=file, sheet=sheet[:100]
-        ),
-    )
-
-
-@router.get("/instruments/imports", response=list[ImportOut])
-@paginate
-def import_list(request):
-    return selectors.import_list(user=request.user)
-
-
-@router.get("/instruments/imports/{int:import_id}", response=ImportOut)
-def import_detail(request, import_id: Id):
-    return get_visible_or_404(LedgerImport, request, pk=import_id)
-
-
-@router.put(
-    "/instruments/imports/{int:import_id}/mapping",
-    response={202: ImportOut, 400: ErrorOut, 403: ErrorOut},
-)
-def import_remap(request, import_id: Id, payload: MappingIn):
-    """Correct the column mapping; the file is checked again."""
-    ledger_import = get_visible_or_404(LedgerImport, request, pk=import_id)
-    unknown = sorted(set(payload.mapping.values()) - IMPORTABLE_FIELDS - {""})
-    if unknown:
-        raise ValidationError(
-            {"mapping": _("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)}}
-        )
-    return Status(
-        202,
-        services.ledger_import_remap(
-            actor=request.user, ledger_import=ledger_import, mapping=payload.mapping
-        ),
-    )
-
-
-@router.post(
-    "/instruments/imports/{int:import_id}/commit",
-    response={202: ImportOut, 400: ErrorOut, 403: ErrorOut},
-)
-def import_commit(request, import_id: Id):
-    """Import a checked file without problems, all at once, in the background."""
-    ledger_import = get_visible_or_404(LedgerImport, request, pk=import_id)
-    return Status(
-        202, services.ledger_import_commit(actor=request.user, ledger_import=ledger_import)
-    )
 
 
 @router.get("/instruments/export", response={200: None})

@@ -6,3 +6,23 @@ class InstrumentsConfig(AppConfig):
     name = "jiliang.instruments"
     label = "instruments"
     verbose_name = _("Instrument ledger")
+
+    def ready(self):
+        from jiliang.core import demos, navigation
+        from jiliang.core.roles import DashboardRole
+        from jiliang.instruments import panels, todos
+
+        todos.register()  # the enterprise dashboard's to-dos (core.dashboards)
+        panels.register()  # the dashboard's and the 360° page's ledger panels
+        demos.registry.register("instruments", "jiliang.instruments.demo.load", order=20)
+
+        navigation.register(
+            navigation.Section(
+                "instruments",
+                _("Instrument ledger"),
+                "rulers",
+                frozenset({DashboardRole.ENTERPRISE, DashboardRole.REGULATOR}),
+                "instruments:instrument_list",
+                order=10,
+            )
+        )

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from jiliang.core.dates import add_months, period_end
-from jiliang.instruments import services
+from jiliang.instruments import demo_import, services
 from jiliang.instruments.catalogue import load_fixture, suggest
 from jiliang.instruments.choices import (
     Conclusion,
@@ -262,6 +262,7 @@ def load(admin) -> None:
         organisation = demo_organisation(ledger.organisation)
         if not Instrument.objects.filter(organisation=organisation).exists():
             _Loader(admin, ledger, organisation, institute).load(catalogue)
+    demo_import.load(demo_organisation(HUACHUANG.organisation))
 
 
 def demo_organisation(key: str) -> Organisation:

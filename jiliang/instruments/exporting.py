@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from jiliang.core.spreadsheets import as_text
 from jiliang.instruments import parsing
 from jiliang.instruments.choices import Label
 from jiliang.instruments.ledger_columns import COLUMNS
@@ -31,13 +32,14 @@ def export_ledger(instruments, *, title: str, today: date) -> bytes:
     column names, one row per instrument."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Ledger"))
-    heading = WriteOnlyCell(sheet, value=title)
+    heading = as_text(WriteOnlyCell(sheet, value=title))
     heading.font = Font(bold=True, size=14)
     sheet.append([heading])
     sheet.append([f"填表日期：{today.isoformat()}"])
+    extra_headers = _extra_headers(instruments)
     header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
+    for text in [column.header for column in COLUMNS] + extra_headers:
+        cell = as_text(WriteOnlyCell(sheet, value=text))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
         header.append(cell)
@@ -45,10 +47,21 @@ def export_ledger(instruments, *, title: str, today: date) -> bytes:
     latest = _latest_records(instruments)
     for number, instrument in enumerate(instruments.iterator(chunk_size=5000), 1):
         values = _values(instrument, latest.get(instrument.pk), number, today)
-        sheet.append([_cell(sheet, values.get(column.field)) for column in COLUMNS])
+        sheet.append(
+            [_cell(sheet, values.get(column.field)) for column in COLUMNS]
+            + [_cell(sheet, instrument.extra.get(text)) for text in extra_headers]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _extra_headers(instruments) -> list[str]:
+    """The other attributes kept from imported ledgers, each a column after the usual ones."""
+    headers = {}
+    for extra in instruments.exclude(extra={}).values_list("extra", flat=True).iterator(5000):
+        headers.update(dict.fromkeys(extra))
+    return list(headers)
 
 
 def blank_template() -> bytes:
@@ -83,7 +96,11 @@ def _values(instrument, record, number: int, today: date) -> dict:
         }
     )
     values["row_number"] = number
-    values["is_mandatory"] = "是" if instrument.is_mandatory else "否"
+    # What the ledger said, where it said something; else the platform's decision.
+    declared = instrument.declared_mandatory
+    values["declared_mandatory"] = (
+        "是" if (instrument.is_mandatory if declared is None else declared) else "否"
+    )
     values["catalogue_item"] = str(instrument.catalogue_item or "")
     values["label"] = LABEL_WORDS[instrument.label_on(today)]
     if record is not None:
@@ -105,7 +122,7 @@ def _latest_records(instrument_ids: list[int]) -> dict:
         VerificationRecord.objects.filter(instrument_id__in=instrument_ids)
         .current()
         .select_related("institution")
-        .order_by("instrument_id", "-date", "-pk")
+        .newest_first("instrument_id")
     )
     for record in records.iterator(chunk_size=5000):
         latest.setdefault(record.instrument_id, record)
@@ -113,7 +130,7 @@ def _latest_records(instrument_ids: list[int]) -> dict:
 
 
 def _cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value if value is not None else "")
+    cell = as_text(WriteOnlyCell(sheet, value=value if value is not None else ""))
     if isinstance(value, date):
         cell.number_format = DATE_FORMAT
     return cell

@@ -3,9 +3,22 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from jiliang.instruments.choices import AbcClass, InstrumentStatus, Label
+from jiliang.instruments.choices import (
+    AbcClass,
+    Conclusion,
+    InstrumentStatus,
+    Label,
+    Purpose,
+    Traceability,
+)
+from jiliang.instruments.importing import EXTRA
 from jiliang.instruments.ledger_columns import COLUMN_BY_FIELD, IMPORTED
-from jiliang.instruments.models import CatalogueItem, Instrument, VerificationRecord
+from jiliang.instruments.models import (
+    CatalogueItem,
+    Instrument,
+    VerificationRecord,
+    validate_number_prefix,
+)
 from jiliang.instruments.selectors import SORTS, LedgerFilters
 from jiliang.instruments.services import INSTRUMENT_FIELDS, RECORD_FIELDS
 from jiliang.orgs.models import Organisation
@@ -178,6 +191,8 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only imported ledgers may lack the date: a record entered here has one.
+        self.fields["date"].required = True
         self.fields["institution"].queryset = Organisation.objects.filter(
             kind="institution", is_active=True
         ).order_by("name")
@@ -277,7 +292,10 @@ class ImportMappingForm(forms.Form):
 
     def __init__(self, *args, headers: list[str], mapping: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("(ignore this column)"))] + [(c.field, c.header) for c in IMPORTED]
+        choices = [
+            ("", _("(ignore this column)")),
+            (EXTRA, _("(keep as an attribute of each instrument)")),
+        ] + [(c.field, c.header) for c in IMPORTED]
         for index, header in enumerate(headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=header, choices=choices, required=False, initial=mapping.get(header, "")
@@ -292,7 +310,7 @@ class ImportMappingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        chosen = [value for value in cleaned.values() if value]
+        chosen = [value for value in cleaned.values() if value and value != EXTRA]
         duplicates = {value for value in chosen if chosen.count(value) > 1}
         if duplicates:
             raise forms.ValidationError(
@@ -304,3 +322,125 @@ class ImportMappingForm(forms.Form):
                 }
             )
         return cleaned
+
+
+# What a word of the file outside a field's vocabulary may mean, by field: the values the
+# Values form offers. ABC class and 是否强检 may also mean "no value" ("").
+WORD_MEANINGS = {
+    "purpose": Purpose.choices,
+    "status": InstrumentStatus.choices,
+    "traceability": Traceability.choices,
+    "abc_class": [*AbcClass.choices, ("", _("(no class)"))],
+    "conclusion": Conclusion.choices,
+    "declared_mandatory": [("yes", _("Yes (是)")), ("no", _("No (否)")), ("", _("Not stated"))],
+}
+# The form's choice for "the value is empty": "" is taken by "not said".
+NO_VALUE_CHOICE = "-"
+
+
+def word_meaning_label(field: str, value: str) -> str:
+    """How a word's meaning reads, e.g. "Other (其他)" for purpose "other"."""
+    return str(dict(WORD_MEANINGS.get(field, ())).get(value, value))
+
+
+class ImportWordsForm(forms.Form):
+    """What each word of the file outside a field's vocabulary means: one choice per word,
+    most frequent first. A choice left at "not said" keeps the word read as it is now."""
+
+    # Words offered per field; a ledger where every cell of a column is different has more.
+    max_words = 50
+
+    def __init__(self, *args, unknown_values: dict, words: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = []  # (form field name, ledger field, word, cells)
+        self.not_offered = {}  # ledger field: how many of its words are not offered
+        for field, meanings in WORD_MEANINGS.items():
+            counted = sorted(
+                (unknown_values.get(field) or {}).items(), key=lambda item: (-item[1], item[0])
+            )
+            said = words.get(field) or {}
+            choices = [("", _("(not said: read as now)"))] + [
+                (value or NO_VALUE_CHOICE, label) for value, label in meanings
+            ]
+            for word, cells in counted[: self.max_words]:
+                name = f"word_{len(self.entries)}"
+                initial = (said[word] or NO_VALUE_CHOICE) if word in said else ""
+                self.fields[name] = forms.ChoiceField(
+                    label=word, choices=choices, required=False, initial=initial
+                )
+                # The word itself travels with the choice: the file may have been checked
+                # again, with other words, since the form was shown.
+                self.fields[f"{name}_text"] = forms.CharField(
+                    widget=forms.HiddenInput, required=False, initial=word, strip=False
+                )
+                self.entries.append((name, field, word, cells))
+            if len(counted) > self.max_words:
+                self.not_offered[field] = len(counted) - self.max_words
+
+    def groups(self) -> list[dict]:
+        """The words by ledger field, for the template: the field's header, and for each word
+        its choice, its hidden text and how many cells hold it."""
+        groups = {}
+        for name, field, word, cells in self.entries:
+            group = groups.setdefault(
+                field,
+                {
+                    "field": field,
+                    "header": COLUMN_BY_FIELD[field].header,
+                    "words": [],
+                    "not_offered": self.not_offered.get(field, 0),
+                },
+            )
+            group["words"].append(
+                {"choice": self[name], "text": self[f"{name}_text"], "word": word, "cells": cells}
+            )
+        return list(groups.values())
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, _field, word, _cells in self.entries:
+            if cleaned.get(f"{name}_text") != word:
+                raise forms.ValidationError(
+                    _("The file was checked again meanwhile: look at its words and choose again.")
+                )
+        return cleaned
+
+    def words(self) -> dict[str, dict[str, str]]:
+        """{field: {word: value}} of the words whose meaning was chosen."""
+        said = {}
+        for name, field, word, _cells in self.entries:
+            value = self.cleaned_data.get(name)
+            if value:
+                said.setdefault(field, {})[word] = "" if value == NO_VALUE_CHOICE else value
+        return said
+
+
+class LedgerSettingsForm(OrganisationChoiceMixin, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    number_prefix = forms.CharField(
+        label=_("Prefix of new management numbers"),
+        max_length=20,
+        validators=[validate_number_prefix],
+        help_text=_(
+            "An imported instrument without a management number gets the next number of the "
+            "form PREFIX-00001: after the highest such number already in the ledger. With JL: "
+            "JL-00001, JL-00002, …; if the ledger has JL-00123, the next is JL-00124."
+        ),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_organisations(organisations)
+        if not hasattr(self, "only_organisation"):
+            # Choosing another organisation shows its settings (htmx), before anything is saved.
+            self.fields["organisation"].widget.attrs.update(
+                {
+                    "hx-get": reverse_lazy("instruments:import_settings"),
+                    "hx-target": "#ledger-settings",
+                    "hx-select": "#ledger-settings",
+                    "hx-swap": "outerHTML",
+                    "hx-push-url": "true",
+                }
+            )

@@ -1,10 +1,12 @@
 """The measuring-instrument ledger: catalogue, instruments, verification and calibration records."""
 
+import re
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
@@ -27,9 +29,22 @@ from jiliang.instruments.choices import (
     Tolerance,
     Traceability,
 )
-from jiliang.instruments.validators import validate_document
+from jiliang.instruments.validators import (
+    document_suffix,
+    validate_document,
+    validate_identifier,
+    validate_ledger_day,
+)
 
 MANDATORY_SUPERVISIONS = [Supervision.MANDATORY_VERIFICATION, Supervision.BOTH]
+
+
+class ReadableJSONEncoder(DjangoJSONEncoder):
+    """Chinese stays Chinese in the stored JSON, so that SQLite can search it as text."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 class CatalogueItem(models.Model):
@@ -125,10 +140,14 @@ class Instrument(TimeStampedModel):
         related_name="instruments",
         db_index=False,  # every index of the model starts with the organisation
     )
-    management_number = models.CharField(_("management number"), max_length=64)
+    management_number = models.CharField(
+        _("management number"), max_length=64, validators=[validate_identifier]
+    )
     name = models.CharField(_("name"), max_length=200)
     model = models.CharField(_("model / specification"), max_length=200, blank=True)
-    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    serial_number = models.CharField(
+        _("serial number"), max_length=100, blank=True, validators=[validate_identifier]
+    )
     manufacturer = models.CharField(_("manufacturer"), max_length=200, blank=True)
     measuring_range = models.CharField(_("measuring range"), max_length=200, blank=True)
     accuracy = models.CharField(
@@ -140,7 +159,9 @@ class Instrument(TimeStampedModel):
     department = models.CharField(_("department"), max_length=100, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
     custodian = models.CharField(_("custodian"), max_length=100, blank=True)
-    commissioning_date = models.DateField(_("commissioning date"), null=True, blank=True)
+    commissioning_date = models.DateField(
+        _("commissioning date"), null=True, blank=True, validators=[validate_ledger_day]
+    )
     abc_class = models.CharField(_("ABC class"), max_length=1, choices=AbcClass.choices, blank=True)
     traceability = models.CharField(
         _("traceability"),
@@ -176,6 +197,22 @@ class Instrument(TimeStampedModel):
         default=InstrumentStatus.IN_USE,
     )
     notes = models.TextField(_("notes"), blank=True)
+    declared_mandatory = models.BooleanField(
+        _("mandatory according to the ledger"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "What the imported ledger says (是否强检), kept beside the platform's decision."
+        ),
+    )
+    extra = models.JSONField(
+        _("other attributes"),
+        default=dict,
+        db_default={},
+        blank=True,
+        encoder=ReadableJSONEncoder,
+        help_text=_("Columns of the imported ledger that no field holds, by their header."),
+    )
     last_record_date = models.DateField(_("last verified"), null=True, blank=True, editable=False)
     last_conclusion = models.CharField(
         _("last conclusion"),
@@ -256,6 +293,17 @@ class Instrument(TimeStampedModel):
         return schedule.is_mandatory(self.catalogue_item, self.purpose)
 
     @property
+    def ledger_disagrees(self) -> bool:
+        """Whether the imported ledger says otherwise than the platform about mandatory
+        verification."""
+        return self.declared_mandatory is not None and self.declared_mandatory != self.is_mandatory
+
+    @property
+    def verification_date_unknown(self) -> bool:
+        """Verified, as the ledger states a valid-until date, but on a day it does not give."""
+        return bool(self.last_conclusion) and self.last_record_date is None
+
+    @property
     def mandatory_form(self) -> str:
         return schedule.mandatory_form(self.catalogue_item, self.purpose)
 
@@ -283,10 +331,20 @@ class VerificationRecordQuerySet(InstrumentPartQuerySet):
         """Records not superseded by a correction."""
         return self.filter(~Exists(VerificationRecord.objects.filter(supersedes=OuterRef("pk"))))
 
+    def newest_first(self, *by):
+        """Ordered by ``by``, then newest first; a record of unknown date (imported from a
+        ledger that gives only the valid-until date) is older than any dated one."""
+        return self.order_by(*by, models.F("date").desc(nulls_last=True), "-pk")
+
 
 def certificate_path(record, filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
+    suffix = document_suffix(record.certificate)
     return f"certificates/{record.instrument.organisation_id}/{uuid.uuid4().hex}{suffix}"
+
+
+def attachment_path(attachment, filename: str) -> str:
+    suffix = document_suffix(attachment.file)
+    return f"certificates/{attachment.instrument.organisation_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class VerificationRecord(models.Model):
@@ -300,7 +358,13 @@ class VerificationRecord(models.Model):
         related_name="records",
         db_index=False,  # the (instrument, -date) index serves lookups by instrument
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        validators=[validate_ledger_day],
+        help_text=_("Empty when an imported ledger gives only the valid-until date."),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=RecordKind.choices)
     institution = models.ForeignKey(
         "orgs.Organisation",
@@ -330,7 +394,9 @@ class VerificationRecord(models.Model):
         blank=True,
         validators=[validate_document],
     )
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, validators=[validate_ledger_day]
+    )
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("corrects"),
@@ -371,7 +437,8 @@ class VerificationRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.instrument.management_number} {self.date} {self.get_conclusion_display()}"
+        day = self.date or _("date unknown")
+        return f"{self.instrument.management_number} {day} {self.get_conclusion_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -397,7 +464,7 @@ class InstrumentAttachment(models.Model):
         related_name="attachments",
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=certificate_path, validators=[validate_document])
+    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_document])
     created = models.DateTimeField(_("uploaded"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -462,9 +529,17 @@ class LedgerImport(models.Model):
     headers = models.JSONField(_("column headers"), default=list, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    started = models.DateTimeField(_("started"), null=True, blank=True, editable=False)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    words = models.JSONField(
+        _("words"), default=dict, blank=True, help_text=_("{field: {word in the file: value}}")
+    )
     counts = models.JSONField(_("counts"), default=dict, blank=True)
+    sheets = models.JSONField(_("sheets"), default=list, blank=True)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    unknown_values = models.JSONField(_("unfamiliar words"), default=dict, blank=True)
     preview = models.JSONField(_("preview"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
 
@@ -484,3 +559,54 @@ class LedgerImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING}
+
+
+class LedgerSettingsQuerySet(OrganisationScopedQuerySet):
+    regulators_see = False
+
+
+NUMBER_PREFIX = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff_-]{0,19}$")
+
+
+def validate_number_prefix(value: str) -> None:
+    if not NUMBER_PREFIX.fullmatch(value):
+        raise ValidationError(
+            _("Use 1 to 20 letters, digits, Chinese characters, - or _, without spaces.")
+        )
+
+
+class LedgerSettings(models.Model):
+    """How an organisation's ledger imports number instruments and read its words."""
+
+    organisation = models.OneToOneField(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="ledger_settings",
+    )
+    number_prefix = models.CharField(
+        _("prefix of new management numbers"),
+        max_length=20,
+        default="JL",
+        validators=[validate_number_prefix],
+        help_text=_(
+            "An imported instrument without a management number is numbered PREFIX-00001, "
+            "PREFIX-00002, …, after the highest number of that form in the ledger."
+        ),
+    )
+    words = models.JSONField(
+        _("words"),
+        default=dict,
+        blank=True,
+        encoder=ReadableJSONEncoder,
+        help_text=_("What words outside the vocabularies mean: {field: {word: value}}."),
+    )
+
+    objects = LedgerSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger settings")
+        verbose_name_plural = _("ledger settings")
+
+    def __str__(self):
+        return str(self.organisation)

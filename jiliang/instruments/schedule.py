@@ -44,7 +44,9 @@ def next_due(instrument, current_records: list) -> date | None:
     if form == MandatoryForm.FIRST_ONLY_DISCARD or instrument.traceability in NO_PERIODIC_DUE:
         return None
     if form == MandatoryForm.FIRST_ONLY_ROTATE:
-        first = current_records[-1].date if current_records else instrument.commissioning_date
+        first = (current_records[-1].date if current_records else None) or (
+            instrument.commissioning_date
+        )
         return (
             period_end(first, instrument.interval_months)
             if first and instrument.interval_months

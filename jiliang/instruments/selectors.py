@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
 
 from jiliang.core.scoping import any_of, scope_for
 from jiliang.instruments.choices import Conclusion, InstrumentStatus
@@ -14,6 +15,7 @@ from jiliang.instruments.models import (
     Instrument,
     InstrumentQuerySet,
     LedgerImport,
+    LedgerSettings,
     VerificationRecord,
     red_condition,
 )
@@ -90,12 +92,15 @@ def _apply_filters(instruments, filters: LedgerFilters, today: date):
 
 
 def text_search(text: str) -> Q:
-    """Name, numbers or model containing ``text``. Case only matters for Latin letters, and
-    the case-insensitive match costs PostgreSQL an UPPER() of every row, so Chinese text and
-    digits are matched as they are."""
+    """Name, numbers, model or another attribute from the ledger containing ``text``. Case only
+    matters for Latin letters, and the case-insensitive match costs PostgreSQL an UPPER() of
+    every row, so Chinese text and digits are matched as they are."""
     lookup = "icontains" if any(char.isascii() and char.isalpha() for char in text) else "contains"
     fields = ("name", "management_number", "serial_number", "model")
-    return any_of([Q(**{f"{field}__{lookup}": text}) for field in fields])
+    # The ledger's other attributes are searched as their JSON text (Chinese kept as it is).
+    return any_of(
+        [Q(**{f"{field}__{lookup}": text}) for field in fields] + [Q(extra__icontains=text)]
+    )
 
 
 def record_history(*, user, instrument: Instrument):
@@ -104,7 +109,7 @@ def record_history(*, user, instrument: Instrument):
         VerificationRecord.objects.visible_to(user)
         .filter(instrument=instrument)
         .select_related("institution", "created_by", "supersedes", "correction")
-        .order_by("-date", "-pk")
+        .newest_first()
     )
 
 
@@ -191,6 +196,20 @@ def editable_ledger_organisations(*, user):
             pk__in=scope.organisation_ids(InstrumentQuerySet.editor_roles)
         )
     return organisations.order_by("name")
+
+
+def ledger_settings(*, user, organisation) -> LedgerSettings:
+    """The organisation's import settings for one of its members (its defaults until they are
+    first changed); Http404 for anyone else."""
+    settings = LedgerSettings.objects.visible_to(user).filter(organisation=organisation).first()
+    if settings is not None:
+        return settings
+    scope = scope_for(user)
+    if scope is None or not (
+        scope.is_platform_admin or organisation.pk in scope.organisation_ids()
+    ):
+        raise Http404
+    return LedgerSettings(organisation=organisation)
 
 
 def import_list(*, user):

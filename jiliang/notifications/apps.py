@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
     name = "jiliang.notifications"
     label = "notifications"
     verbose_name = _("Notifications and reminders")
+
+    def ready(self):
+        from jiliang.core import demos
+
+        # Last: the reminders are of the ledgers' final due dates, after the orders (40) have
+        # verified instruments and every other part that may change the ledgers.
+        demos.registry.register("notifications", "jiliang.notifications.demo.load", order=90)

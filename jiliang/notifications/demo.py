@@ -1,5 +1,10 @@
 """Demo reminders: a metrology clerk who keeps the 计量室 instruments of 恒信, the enterprise's
-reminder settings, and today's reminders in the inbox (the demo runs the daily job once)."""
+reminder settings, and today's reminders in the inbox (the demo runs the daily job once).
+
+It loads last (``apps.py``): the orders of the demo verify instruments, which moves their due
+dates on, so the daily job runs on the ledgers as they end up, and the inbox lists as due or
+overdue only what the ledger shows so. Its first run reminds every instrument already due or
+overdue (the catch-up of ``reminders``); loading the demo again the same day adds nothing."""
 
 from django.utils import timezone
 

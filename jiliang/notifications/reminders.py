@@ -5,7 +5,18 @@ A run has two steps, each safe to interrupt and to run twice or in two workers a
 1. ``queue_reminders`` selects, per reminder rule, the instruments whose due date puts one of
    its reminder days in the window since the last finished run, and writes one ``Reminder`` row
    per (instrument, due date, offset, recipient). The unique key makes a second insert of the
-   same reminder a no-op.
+   same reminder a no-op. It then *catches up* the instruments in service that have no
+   ``Reminder`` row at all for their current (instrument, due date) although one of their
+   reminder days has passed: typed, imported or changed (a new due date, back in service) when
+   already overdue or inside the reminder period. ``catch_up_dates`` gives each the offset of its
+   latest reminder day on or before today, the one it would have been reminded on: the smallest
+   offset at least the days until due; overdue, the latest weekly day, −7·⌊days overdue / 7⌋
+   (under a week overdue, or without weekly reminders, the smallest offset). Its later reminder
+   days then remind it as any other (due − 15 after a catch-up at due − 30, the next week). One
+   anti-join (no row of the instrument and due date: a probe of the unique key's index per
+   instrument, see ``unreminded_query``) selects them, streamed in chunks like the others, from
+   two years overdue (``OVERDUE_WEEKS``) to the rule's largest offset ahead; the offset depends
+   on the day only, so two workers catching up the same instrument offer the same key.
 2. ``digest_reminders`` claims the pending rows of a batch of recipients with one conditional
    UPDATE (a row is claimed by one worker only), and in the same transaction writes one digest
    per recipient: an inbox message and an e-mail in the outbox, as each recipient chose. A crash
@@ -13,11 +24,15 @@ A run has two steps, each safe to interrupt and to run twice or in two workers a
 
 E-mail leaves through ``services.send_queued_emails``, which never sends a message twice.
 
-``ReminderRun.counts``: ``window_days`` covered; ``instruments`` reaching a reminder day;
-``reminders`` written to the outbox and ``reminder_keys`` offered to it, including keys already
-there (a second run offers the same keys and writes nothing); ``reminded``, the outbox rows this
-run put in digests, and ``stale``, the ones it skipped because the instrument changed;
-``digests``, ``notifications``, ``emails`` and ``problems`` this run wrote.
+An instrument with nobody to remind has no row, so the catch-up meets it at every run: it is
+reported (``ReminderProblem``) once per reminder day, as on the regular days, not once a run.
+
+``ReminderRun.counts``: ``window_days`` covered; ``instruments`` reaching a reminder day, of
+which ``caught_up`` by the catch-up; ``reminders`` written to the outbox and ``reminder_keys``
+offered to it, including keys already there (a second run offers the same keys and writes
+nothing); ``reminded``, the outbox rows this run put in digests, and ``stale``, the ones it
+skipped because the instrument changed; ``digests``, ``notifications``, ``emails`` and
+``problems`` this run wrote.
 """
 
 from __future__ import annotations
@@ -32,7 +47,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,6 +78,7 @@ LINKED_INSTRUMENTS = 200  # a digest's ledger link names at most this many instr
 REMINDER_COLUMNS = ["organisation", "instrument", "due_date", "offset", "recipient"]
 COUNTS = [
     "instruments",
+    "caught_up",
     "reminders",
     "reminder_keys",
     "reminded",
@@ -129,6 +145,31 @@ def due_dates(rule: Rule, start: date, today: date) -> dict[date, int]:
     return dates
 
 
+def catch_up_dates(rule: Rule, today: date, reminded_on: dict[date, int]) -> dict[date, int]:
+    """{due date: offset} of the catch-up: each due date from ``OVERDUE_WEEKS`` overdue to the
+    rule's largest offset ahead with the offset of its latest reminder day on or before
+    ``today``; not the due dates of ``reminded_on`` (this run's window reaches them anyway)."""
+    ahead = max(rule.offsets, default=-7 if rule.weekly_when_overdue else None)
+    if ahead is None:
+        return {}
+    dates = {}
+    for days in range(-7 * OVERDUE_WEEKS, ahead + 1):  # days until due
+        due = today + timedelta(days=days)
+        offset = _latest_offset(rule, days)
+        if offset is not None and due not in reminded_on:
+            dates[due] = offset
+    return dates
+
+
+def _latest_offset(rule: Rule, days: int) -> int | None:
+    """The offset of the latest reminder day on or before today of an instrument due in
+    ``days`` days (negative when overdue), if one has passed."""
+    if days <= -7 and rule.weekly_when_overdue:
+        return -7 * (-days // 7)
+    passed = [offset for offset in rule.offsets if offset >= days]
+    return min(passed, default=None)
+
+
 def rule_groups() -> list[tuple[Rule, Q]]:
     """Each reminder rule in use with the condition on instruments' organisations it covers."""
     custom = defaultdict(list)
@@ -147,34 +188,73 @@ def queue_reminders(reminder_run, start: date, today: date, counts: Counter) -> 
     )
     for rule, organisations in rule_groups():
         offsets = due_dates(rule, start, today)
-        if not offsets:
-            continue
-        rows = reminded_instruments(organisations, list(offsets))
-        # One transaction around the streamed read and the writes: SQLite refuses at once
+        late = catch_up_dates(rule, today, offsets)
+        # One transaction around each streamed read and the writes: SQLite refuses at once
         # ("database is locked") to write from a connection whose open read is older than
         # another connection's commit; PostgreSQL streams through a plain server-side cursor.
+        # The catch-up reads after the window's rows are written, so it skips them.
         with transaction.atomic():
-            for chunk in _chunks(rows, CHUNK):
-                _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts)
+            if offsets:
+                rows = reminded_instruments(organisations, list(offsets))
+                for chunk in _chunks(rows, CHUNK):
+                    _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts)
+            if late:
+                rows = unreminded_instruments(organisations, min(late), max(late), list(offsets))
+                for chunk in _chunks(rows, CHUNK):
+                    queued = _queue_chunk(reminder_run, rule, chunk, late, muted, start, counts)
+                    counts["caught_up"] += queued
+
+
+INSTRUMENT_COLUMNS = [
+    "pk",
+    "organisation_id",
+    "management_number",
+    "name",
+    "department",
+    "custodian",
+    "next_due",
+]
 
 
 def reminded_instruments(organisations: Q, due_dates: list[date]):
     """The instruments in service of ``organisations`` due on one of ``due_dates``, streamed."""
+    return _streamed(Instrument.objects.filter(organisations, next_due__in=due_dates))
+
+
+def unreminded_instruments(organisations: Q, first: date, last: date, reminded_on: list[date]):
+    """The instruments in service of ``organisations`` due from ``first`` to ``last`` but not on
+    one of ``reminded_on``, without a ``Reminder`` row of their due date, streamed."""
+    return unreminded_query(organisations, first, last, reminded_on).iterator(chunk_size=CHUNK)
+
+
+def unreminded_query(organisations: Q, first: date, last: date, reminded_on: list[date]):
+    """The query of ``unreminded_instruments``: one anti-join, no row of the instrument and its
+    due date, each instrument probing the index of the unique key (instrument, due date, offset,
+    recipient) once."""
+    instruments = Instrument.objects.filter(organisations, next_due__range=(first, last))
+    if reminded_on:
+        instruments = instruments.exclude(next_due__in=reminded_on)
+    reminded = Reminder.objects.filter(instrument=OuterRef("pk"), due_date=OuterRef("next_due"))
+    # A scalar subquery rather than NOT EXISTS: PostgreSQL turns NOT EXISTS into a join, and a
+    # planner misled by the outbox's statistics (analysed while it was empty) then materialises
+    # the outbox and compares every instrument with every row of it (bench/remind.py with
+    # BENCH_EMPTY_OUTBOX_STATS=1: 8.4 s for 5,709 instruments and 12,094 rows, growing with
+    # their product). A scalar subquery is never turned into a join: it stays one probe of the
+    # unique key's index per instrument (index only: ``offset`` is in the key).
+    first_reminder = Subquery(reminded.values("offset")[:1])
+    return _selected(instruments.alias(reminder=first_reminder).filter(reminder__isnull=True))
+
+
+def _streamed(instruments):
+    return _selected(instruments).iterator(chunk_size=CHUNK)
+
+
+def _selected(instruments):
     return (
-        Instrument.objects.filter(organisations, next_due__in=due_dates)
-        .filter(status__in=REMINDED_STATUSES)
+        instruments.filter(status__in=REMINDED_STATUSES)
         # The same order in every worker: two inserting the same keys never deadlock.
         .order_by("organisation_id", "pk")
-        .values_list(
-            "pk",
-            "organisation_id",
-            "management_number",
-            "name",
-            "department",
-            "custodian",
-            "next_due",
-        )
-        .iterator(chunk_size=CHUNK)
+        .values_list(*INSTRUMENT_COLUMNS)
     )
 
 
@@ -189,17 +269,25 @@ def _chunks(rows: Iterable, size: int):
         yield chunk
 
 
-def _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts) -> None:
+def _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts) -> int:
+    """Queue the reminders of ``chunk`` ({due date: offset} in ``offsets``); returns the number
+    of instruments it reached."""
     recipients = Recipients({row[1] for row in chunk})
-    reminders, nobody = [], {}
+    reminders, nobody, reached = [], {}, 0
     for pk, organisation_id, number, name, department, custodian, due in chunk:
-        if organisation_id in recipients.inactive:
+        offset = offsets.get(due)
+        if organisation_id in recipients.inactive or offset is None:
             continue
-        counts["instruments"] += 1
+        reached += 1
         users = recipients.of(rule, organisation_id, department, custodian) - muted
         if not users:
-            nobody[(organisation_id, f"{number} {name}"[:300])] = None
-        reminders += [(organisation_id, pk, due, offsets[due], user) for user in sorted(users)]
+            # Reported once since its reminder day: the window's start, or before it for the
+            # catch-up, which meets the instrument at every run until it has a row.
+            since = min(start, due - timedelta(days=offset))
+            key = (organisation_id, f"{number} {name}"[:300])
+            nobody[key] = min(since, nobody.get(key, since))
+        reminders += [(organisation_id, pk, due, offset, user) for user in sorted(users)]
+    counts["instruments"] += reached
     # The unique key leaves out what an earlier or a concurrent run already wrote.
     counts["reminders"] += insert_rows(Reminder, REMINDER_COLUMNS, reminders, ignore_conflicts=True)
     counts["reminder_keys"] += len(reminders)
@@ -210,25 +298,28 @@ def _queue_chunk(reminder_run, rule, chunk, offsets, muted, start, counts) -> No
             kind=ReminderProblem.Kind.NO_RECIPIENT,
             detail=detail,
         )
-        for organisation_id, detail in _unreported(nobody, reminder_run.date, start)
+        for organisation_id, detail in _unreported(nobody, reminder_run.date)
     ]
     ReminderProblem.objects.bulk_create(problems, batch_size=2000)
     counts["problems"] += len(problems)
+    return reached
 
 
-def _unreported(nobody: dict, today: date, start: date) -> list[tuple]:
-    """The (organisation, instrument) pairs not yet reported by a run of the same window: a
-    second run on the same day reports nothing again."""
+def _unreported(nobody: dict, today: date) -> list[tuple]:
+    """The (organisation, instrument) pairs of ``nobody`` ({pair: since}) not yet reported by a
+    run dated from their ``since`` to ``today``: a second run on the same day, or the catch-up
+    meeting the instrument again, reports nothing again."""
     if not nobody:
         return []
-    reported = set(
-        ReminderProblem.objects.filter(
-            kind=ReminderProblem.Kind.NO_RECIPIENT,
-            organisation_id__in={organisation_id for organisation_id, _ in nobody},
-            run__date__range=(start, today),
-        ).values_list("organisation_id", "detail")
-    )
-    return [key for key in nobody if key not in reported]
+    reported = defaultdict(list)
+    for organisation_id, detail, day in ReminderProblem.objects.filter(
+        kind=ReminderProblem.Kind.NO_RECIPIENT,
+        organisation_id__in={organisation_id for organisation_id, _detail in nobody},
+        detail__in={detail for _organisation_id, detail in nobody},
+        run__date__range=(min(nobody.values()), today),
+    ).values_list("organisation_id", "detail", "run__date"):
+        reported[(organisation_id, detail)].append(day)
+    return [key for key, since in nobody.items() if not any(day >= since for day in reported[key])]
 
 
 class Recipients:

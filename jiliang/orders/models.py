@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from jiliang.core.models import TimeStampedModel
 from jiliang.core.scoping import ScopedQuerySet
 from jiliang.instruments.choices import Conclusion
-from jiliang.instruments.validators import validate_document
+from jiliang.instruments.validators import document_suffix, validate_document
 from jiliang.orders.choices import (
     APPROVAL_KINDS,
     OPEN_STATUSES,
@@ -35,6 +35,8 @@ from jiliang.orders.choices import (
 
 EDITOR_ROLES = frozenset({"admin", "staff"})
 S = OrderStatus
+# The end states: an order in one of them holds its instruments no more (OrderItem.order_closed).
+CLOSED_STATUSES = frozenset({S.COMPLETED, S.CANCELLED})
 
 
 @dataclass(frozen=True)
@@ -83,16 +85,19 @@ def validate_printable(value: str) -> None:
         raise ValidationError(_("Control characters are not allowed here."))
 
 
-def _stored_name(folder: str, filename: str) -> str:
-    return f"{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+def _stored_name(folder: str, upload, filename: str) -> str:
+    """An upload under the suffix of what it is (its first bytes say), not of its name; a file
+    the platform generates (``upload`` not yet holding it) under its own name's."""
+    suffix = document_suffix(upload) if upload else Path(filename).suffix.lower()[:5]
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
 
 
 def certificate_path(item, filename: str) -> str:
-    return _stored_name(f"order-certificates/{item.institution_id}", filename)
+    return _stored_name(f"order-certificates/{item.institution_id}", item.certificate, filename)
 
 
 def attachment_path(attachment, filename: str) -> str:
-    return _stored_name(f"order-files/{attachment.order_id}", filename)
+    return _stored_name(f"order-files/{attachment.order_id}", attachment.file, filename)
 
 
 def order_condition(scope, roles=None, through: str = "") -> Q:
@@ -316,6 +321,11 @@ class OrderItem(models.Model):
         blank=True,
         related_name="order_item",
     )
+    # The order's status is completed or cancelled (CLOSED_STATUSES), repeated here so that
+    # the database itself keeps an instrument in one draft or open order at a time (a partial
+    # unique constraint cannot look at another table); services._transition sets it in the
+    # transaction that closes the order. Raw inserts (bench, core.bulk) get the database default.
+    order_closed = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = OrderPartQuerySet.as_manager()
 
@@ -331,6 +341,15 @@ class OrderItem(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["order", "instrument"], name="order_item_instrument_once"
+            ),
+            # Of two orders made at once for one instrument, one holds it: the other's insert
+            # waits for the first to commit, then fails (services._add_items names the
+            # instrument). An approval's object (no instrument) is never in the way.
+            models.UniqueConstraint(
+                fields=["instrument"],
+                condition=Q(order_closed=False, instrument__isnull=False),
+                name="instrument_in_one_open_order",
+                violation_error_message=_("The instrument is already in another order."),
             ),
         ]
 

@@ -2,11 +2,13 @@
 from its QR code or by the issuing institution and the certificate number."""
 
 from django import forms
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from jiliang.core.ratelimit import RateLimitedMixin
 from jiliang.orders import certificates
 from jiliang.orders.models import validate_printable
 from jiliang.orgs.choices import OrganisationKind
@@ -27,8 +29,14 @@ class CertificateCheckForm(forms.Form):
     )
 
 
-class NotIndexedMixin:
-    """Certificate facts are for whoever holds the certificate, not for search engines."""
+class NotIndexedMixin(RateLimitedMixin):
+    """Certificate facts are for whoever holds the certificate, not for search engines, nor for
+    whoever tries number after number: each address has a number of look-ups an hour."""
+
+    rate_key = "certificate-check"
+
+    def rate_limit(self) -> int:
+        return settings.CERTIFICATE_CHECKS_PER_HOUR
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

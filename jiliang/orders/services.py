@@ -4,6 +4,12 @@ A transition is one conditional UPDATE (``status IN sources``): of two staff acc
 order at once exactly one wins, on SQLite as on PostgreSQL; the loser gets a clear error. A step
 the order's state does not allow raises ``TransitionRefused`` (a ValidationError: the API's 409),
 a rule the data breaks a plain ValidationError (its 400).
+
+An instrument is in one draft or open order at a time, and the database decides it (the partial
+unique constraint ``instrument_in_one_open_order`` over the items of orders not closed): of two
+orders made at once for one instrument the second's insert waits for the first to commit, then
+fails, and ``_add_items`` turns that into the ValidationError naming the instrument that the check
+before it gives when it sees the other order.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from jiliang.orders.choices import (
     ServiceMode,
 )
 from jiliang.orders.models import (
+    CLOSED_STATUSES,
     EDITOR_ROLES,
     TRANSITIONS,
     Order,
@@ -102,10 +109,7 @@ def order_create(*, actor, enterprise, institution, kind: str, instruments=(), *
     order.full_clean()
     instruments = _orderable(order, list(instruments))
     order.save()
-    OrderItem.objects.bulk_create(
-        [OrderItem(order=order, institution=institution, instrument=item) for item in instruments]
-        or [OrderItem(order=order, institution=institution)]  # an approval's one object
-    )
+    _add_items(order, instruments or [None])  # an approval's one object has no instrument
     audit.record(
         actor=actor,
         action="orders.order.created",
@@ -125,6 +129,7 @@ def _orderable(order: Order, instruments: list, keep: Order | None = None) -> li
         return []
     if not instruments:
         raise ValidationError({"instruments": _("Choose at least one instrument.")})
+    instruments = list(dict.fromkeys(instruments))  # one item each, chosen twice or not
     foreign = [item for item in instruments if item.organisation_id != order.enterprise_id]
     if foreign:
         raise ValidationError(
@@ -135,20 +140,52 @@ def _orderable(order: Order, instruments: list, keep: Order | None = None) -> li
         raise ValidationError(
             {"instruments": _("%(instrument)s is retired.") % {"instrument": retired[0]}}
         )
-    busy = (
-        OrderItem.objects.filter(instrument__in=instruments, order__status__in=BUSY_STATUSES)
+    busy = _busy_item(instruments, keep)
+    if busy:
+        raise _already_ordered(busy)
+    return instruments
+
+
+def _busy_item(instruments: list, keep: Order | None = None) -> OrderItem | None:
+    """An item of another draft or open order (not ``keep``) holding one of ``instruments``:
+    what the constraint ``instrument_in_one_open_order`` looks at."""
+    return (
+        OrderItem.objects.filter(instrument__in=instruments, order_closed=False)
         .exclude(order=keep)
         .select_related("instrument", "order")
         .first()
     )
-    if busy:
-        raise ValidationError(
-            {
-                "instruments": _("%(instrument)s is already in order %(order)s.")
-                % {"instrument": busy.instrument, "order": busy.order}
-            }
-        )
-    return instruments
+
+
+def _already_ordered(busy: OrderItem) -> ValidationError:
+    return ValidationError(
+        {
+            "instruments": _("%(instrument)s is already in order %(order)s.")
+            % {"instrument": busy.instrument, "order": busy.order}
+        }
+    )
+
+
+def _add_items(order: Order, instruments: list) -> None:
+    """Items of ``order`` for ``instruments`` (checked by ``_orderable``; ``None``: an approval's
+    object). The check cannot see an order another transaction has not committed yet: the
+    constraint then refuses the insert once that one commits, and the ValidationError names
+    the instrument as the check would have. The rows go in by instrument id, so that two
+    orders racing for the same instruments wait on the same first one rather than deadlock."""
+    items = [
+        OrderItem(order=order, institution=order.institution, instrument=instrument)
+        for instrument in sorted(instruments, key=lambda item: item.pk if item else 0)
+    ]
+    try:
+        with transaction.atomic():  # a savepoint: the transaction goes on to name the holder
+            OrderItem.objects.bulk_create(items)
+    except IntegrityError:
+        busy = _busy_item([item for item in instruments if item is not None], keep=order)
+        if busy is None:  # the other order was closed meanwhile
+            raise ValidationError(
+                {"instruments": _("Another order took one of the instruments: try again.")}
+            ) from None
+        raise _already_ordered(busy) from None
 
 
 @transaction.atomic
@@ -163,13 +200,7 @@ def order_update(*, actor, order: Order, instruments=None, **fields) -> Order:
         chosen = _orderable(order, instruments, keep=order)
         order.items.exclude(instrument__in=chosen).delete()
         held = set(order.items.values_list("instrument_id", flat=True))
-        OrderItem.objects.bulk_create(
-            [
-                OrderItem(order=order, institution=order.institution, instrument=item)
-                for item in chosen
-                if item.pk not in held
-            ]
-        )
+        _add_items(order, [item for item in chosen if item.pk not in held])
         changes["instruments"] = [len(held), len(chosen)]
     audit.record(
         actor=actor,
@@ -586,6 +617,8 @@ def _transition(actor, order: Order, name: str, **changes) -> Order:
             _("The order is %(status)s: it cannot be %(action)s.")
             % {"status": order.get_status_display(), "action": _action_label(name)}
         )
+    if transition.target in CLOSED_STATUSES:  # its instruments may go in another order now
+        OrderItem.objects.filter(order=order).update(order_closed=True)
     order.refresh_from_db()
     audit.record(
         actor=actor,

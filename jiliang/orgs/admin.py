@@ -4,20 +4,41 @@ from jiliang.core.admin import ServiceModelAdmin
 from jiliang.orgs import services
 from jiliang.orgs.models import Membership, Organisation, Region
 
+CENTRE_FIELDS = ["longitude", "latitude"]
+
 
 @admin.register(Region)
 class RegionAdmin(ServiceModelAdmin):
+    """The reference regions. ``parent`` is the region a region reports to: changing it moves
+    the region with its whole subtree (``services.region_update`` rewrites their paths). The
+    loader of the reference regions never moves a stored region back (see orgs.reference)."""
+
     list_display = ["name", "code", "level", "parent", "path"]
     list_filter = ["level"]
+    list_select_related = ["parent"]
     search_fields = ["name", "code"]
-    fields = ["code", "name", "level", "parent"]
+    fields = ["code", "name", "level", "parent", "path", "longitude", "latitude"]
+    readonly_fields = ["path"]
     autocomplete_fields = ["parent"]
 
     def create(self, request, data):
-        return services.region_create(actor=request.user, **data)
+        data = dict(data)
+        centre = {name: data.pop(name, None) for name in CENTRE_FIELDS}
+        region = services.region_create(actor=request.user, **data)
+        if any(value is not None for value in centre.values()):
+            region = services.region_locate(actor=request.user, region=region, **centre)
+        return region
 
     def update(self, request, stored, data):
-        return services.region_update(actor=request.user, region=stored, data=data)
+        centre = {name: data.pop(name) for name in CENTRE_FIELDS if name in data}
+        region = services.region_update(actor=request.user, region=stored, data=data)
+        if centre:
+            region = services.region_locate(
+                actor=request.user,
+                region=region,
+                **{name: centre.get(name, getattr(region, name)) for name in CENTRE_FIELDS},
+            )
+        return region
 
 
 @admin.register(Organisation)

@@ -6,3 +6,28 @@ class OrgsConfig(AppConfig):
     name = "jiliang.orgs"
     label = "orgs"
     verbose_name = _("Regions and organisations")
+
+    def ready(self):
+        from jiliang.core import navigation
+        from jiliang.core.roles import DashboardRole
+
+        navigation.register(
+            navigation.Section(
+                "organisations",
+                _("Organisations"),
+                "people",
+                navigation.ALL_ROLES,
+                "orgs:organisation_list",
+                order=70,
+            )
+        )
+        navigation.register(
+            navigation.Section(
+                "regions",
+                _("Regions"),
+                "map",
+                frozenset({DashboardRole.REGULATOR, DashboardRole.ADMINISTRATOR}),
+                "orgs:region_list",
+                order=80,
+            )
+        )

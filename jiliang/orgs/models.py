@@ -1,7 +1,11 @@
 """Regions (a tree by reporting line), organisations and memberships with roles."""
 
+import math
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,11 +17,32 @@ from jiliang.orgs.choices import Industry, OrganisationKind, RegionLevel, Role, 
 from jiliang.orgs.validators import validate_uscc
 
 PATH_SEPARATOR = "/"
+EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
 
 
 def path_codes(path: str) -> list[str]:
     """The codes of the regions along a path, the highest region's first."""
     return path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+
+
+class Point(NamedTuple):
+    """A place on the earth in degrees: east longitude, north latitude (GeoJSON's order)."""
+
+    longitude: float
+    latitude: float
+
+
+def haversine_km(a: Point, b: Point) -> float:
+    """The great-circle distance between two points, in kilometres."""
+    longitude_a, latitude_a = map(math.radians, a)
+    longitude_b, latitude_b = map(math.radians, b)
+    h = (
+        math.sin((latitude_b - latitude_a) / 2) ** 2
+        + math.cos(latitude_a)
+        * math.cos(latitude_b)
+        * math.sin((longitude_b - longitude_a) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -29,6 +54,26 @@ class RegionQuerySet(ScopedQuerySet):
 
     def subtree_of(self, region):
         return self.filter(path__startswith=region.path)
+
+    def around(self, centre: "Point | tuple[float, float]", km: float):
+        """The regions with a centre in a box holding every point within ``km`` of ``centre``
+        (a superset of the circle: ``Region.distance_km`` decides)."""
+        longitude, latitude = centre
+        degrees = math.degrees(km / EARTH_RADIUS_KM)  # of latitude, and of longitude at the equator
+        regions = self.filter(
+            latitude__gte=latitude - degrees,
+            latitude__lte=latitude + degrees,
+            longitude__isnull=False,
+        )
+        widest = abs(latitude) + degrees  # the circle's latitude farthest from the equator
+        if widest >= 90:
+            return regions  # the circle holds a pole: every longitude
+        span = degrees / math.cos(math.radians(widest))
+        if longitude - span >= -180 and longitude + span <= 180:
+            regions = regions.filter(
+                longitude__gte=longitude - span, longitude__lte=longitude + span
+            )
+        return regions  # across the antimeridian: every longitude (none of China's concern)
 
 
 class Region(models.Model):
@@ -53,6 +98,21 @@ class Region(models.Model):
         related_name="children",
     )
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    # The region's centre (at or near its seat of government), for distance searches.
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Of the region's centre, in degrees east"),
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Of the region's centre, in degrees north"),
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -63,6 +123,12 @@ class Region(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="region_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True, latitude__isnull=True)
+                | Q(longitude__isnull=False, latitude__isnull=False),
+                name="region_centre_whole",
+                violation_error_message=_("Give both the longitude and the latitude, or neither."),
             ),
         ]
 
@@ -97,6 +163,21 @@ class Region(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count(PATH_SEPARATOR) - 1
+
+    @property
+    def centre(self) -> Point | None:
+        if self.longitude is None or self.latitude is None:
+            return None
+        return Point(self.longitude, self.latitude)
+
+    def distance_km(self, other: "Region | Point | tuple[float, float]") -> float | None:
+        """Kilometres from this region's centre to ``other``'s or to a (longitude, latitude)
+        point, along a great circle; None when one has no centre."""
+        there = other.centre if isinstance(other, Region) else other
+        here = self.centre
+        if here is None or there is None:
+            return None
+        return haversine_km(here, Point(*there))
 
 
 class OrganisationQuerySet(OrganisationScopedQuerySet):

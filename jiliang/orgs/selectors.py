@@ -57,3 +57,33 @@ def organisation_counts_by_kind(*, user, region: Region | None = None) -> dict[s
     organisations = organisation_list(user=user, region=region).filter(is_active=True)
     rows = organisations.order_by().values("kind").annotate(total=Count("pk"))
     return {row["kind"]: row["total"] for row in rows}
+
+
+def regions_near(
+    origin: Region | tuple[float, float],
+    km: float,
+    *,
+    user=None,
+    levels: tuple[str, ...] | list[str] = (),
+) -> list[tuple[Region, float]]:
+    """The regions whose centre lies within ``km`` of ``origin`` (a region's centre, or a
+    (longitude, latitude) point), nearest first, each with its distance in km; a region given
+    as ``origin`` is among them, at 0 km.
+
+    Regions without a centre are left out, and everything when ``origin`` has none. With
+    ``user``, only the regions visible to them; with ``levels``, only regions of those levels.
+    The database reads the regions in a box around the circle (``RegionQuerySet.around``); the
+    great-circle distance (``Region.distance_km``) decides.
+    """
+    centre = origin.centre if isinstance(origin, Region) else tuple(origin)
+    if centre is None or km < 0:
+        return []
+    regions = Region.objects.visible_to(user) if user is not None else Region.objects.all()
+    if levels:
+        regions = regions.filter(level__in=list(levels))
+    nearby = []
+    for region in regions.around(centre, km).select_related("parent"):
+        distance = region.distance_km(centre)
+        if distance <= km:
+            nearby.append((region, distance))
+    return sorted(nearby, key=lambda pair: (pair[1], pair[0].path))

@@ -3,6 +3,11 @@
 Each function is atomic, validates with ``full_clean()``, checks the actor's scope, and
 appends an audit event. None of them can move an object out of the actor's scope: regions and
 an organisation's kind, code and region change only by platform administrators.
+
+An organisation keeps at least one administrator, also when its administrators step down at
+once: a role change or removal first locks the organisation (``_lock_memberships``), then reads
+the membership and counts the administrators as they are now, and writes in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jiliang.accounts.services import user_create
@@ -134,6 +140,7 @@ def membership_add(*, actor, organisation: Organisation, user, role: str) -> Mem
 @transaction.atomic
 def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
     require_editable(actor, membership.organisation)
+    _lock_memberships(membership)
     _keep_an_admin(membership, new_role=role)
     changes = model_update(instance=membership, data={"role": role}, fields=["role"])
     forget_scope(membership.user)
@@ -151,6 +158,7 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
     require_editable(actor, membership.organisation)
+    _lock_memberships(membership)
     _keep_an_admin(membership, new_role=None)
     audit.record(
         actor=actor,
@@ -163,8 +171,23 @@ def membership_remove(*, actor, membership: Membership) -> None:
     forget_scope(membership.user)
 
 
+def _lock_memberships(membership: Membership) -> None:
+    """Serialise the changes of the memberships of ``membership``'s organisation until the
+    transaction ends, then read ``membership`` again (its role may have changed since the caller
+    read it; 404 if it is gone). PostgreSQL: the organisation's row is locked FOR NO KEY UPDATE,
+    which rows referring to it (orders, instruments) do not wait for. SQLite: a write
+    transaction holds the database's one write lock from its start (``BEGIN IMMEDIATE``)."""
+    Organisation.objects.select_for_update(no_key=True).filter(
+        pk=membership.organisation_id
+    ).values_list("pk").get()
+    try:
+        membership.refresh_from_db(fields=["role"])
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
 def _keep_an_admin(membership: Membership, *, new_role: str | None) -> None:
-    """An organisation must keep at least one administrator."""
+    """An organisation must keep at least one administrator (under ``_lock_memberships``)."""
     if membership.role != "admin" or new_role == "admin":
         return
     other_admins = Membership.objects.filter(
@@ -203,3 +226,19 @@ def membership_add_person(
             actor=actor, username=username, email=email, password=password, first_name=full_name
         )
     return membership_add(actor=actor, organisation=organisation, user=user, role=role)
+
+
+@transaction.atomic
+def region_locate(
+    *, actor, region: Region, longitude: float | None, latitude: float | None
+) -> Region:
+    """Give a region its centre (both coordinates, or neither to remove it)."""
+    _require_platform_admin(actor)
+    changes = model_update(
+        instance=region,
+        data={"longitude": longitude, "latitude": latitude},
+        fields=["longitude", "latitude"],
+    )
+    if changes:
+        audit.record(actor=actor, action="orgs.region.located", instance=region, changes=changes)
+    return region

@@ -29,6 +29,15 @@
     }
   });
 
+  // The menu button of the off-canvas sections (small screens) says whether the menu is open.
+  ["shown", "hidden"].forEach(function (state) {
+    document.addEventListener(state + ".bs.offcanvas", function (event) {
+      document.querySelectorAll('[aria-controls="' + event.target.id + '"]').forEach(function (toggle) {
+        toggle.setAttribute("aria-expanded", state === "shown" ? "true" : "false");
+      });
+    });
+  });
+
   // <button data-copy="#id"> copies the text of an element (a new API token).
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy]");

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from jiliang.accounts import services
-from jiliang.accounts.models import ApiToken, LoginThrottle
-from jiliang.core.models import AuditEvent
+from jiliang.accounts.models import ApiToken
+from jiliang.core.models import AuditEvent, RateCount
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-Horse-battery-9"
@@ -55,9 +55,37 @@ def test_throttle_window_expires(client, person, settings):
     settings.LOGIN_THROTTLE_FAILURES = 2
     for _attempt in range(2):
         sign_in(client, "zhang", "wrong")
-    LoginThrottle.objects.update(last_failure="2000-01-01T00:00:00Z")
+    RateCount.objects.update(last="2000-01-01T00:00:00Z")
     assert sign_in(client, "zhang", PASSWORD).status_code == 302
-    assert not LoginThrottle.objects.filter(key="user:zhang").exists()
+    assert not RateCount.objects.filter(key="login:zhang|127.0.0.1").exists()
+
+
+def test_failures_from_one_address_do_not_lock_the_user_out_elsewhere(client, person, settings):
+    settings.LOGIN_THROTTLE_FAILURES = 3
+    for _attempt in range(3):
+        sign_in(Client(REMOTE_ADDR="203.0.113.7"), "zhang", "wrong")
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.7"), "zhang", PASSWORD).status_code == 200
+    assert sign_in(client, "zhang", PASSWORD).status_code == 302  # the user, elsewhere
+
+
+def test_a_username_guessed_from_many_addresses_is_throttled(client, person, settings):
+    settings.LOGIN_THROTTLE_USERNAME_FAILURES = 4
+    for index in range(4):
+        sign_in(Client(REMOTE_ADDR=f"203.0.113.{index}"), "zhang", "wrong")
+    assert sign_in(client, "zhang", PASSWORD).status_code == 200
+
+
+def test_the_admin_sign_in_is_throttled_like_the_sites(client, person, settings):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(username="zhang").update(is_staff=True)
+    settings.LOGIN_THROTTLE_FAILURES = 2
+    for _attempt in range(2):
+        client.post("/admin/login/", {"username": "zhang", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "zhang", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert RateCount.objects.get(key="login:zhang|127.0.0.1").count == 2
 
 
 def test_one_address_guessing_many_accounts_is_throttled(client, person, settings):
@@ -83,7 +111,7 @@ def test_behind_the_proxy_the_forwarded_address_is_throttled(person, settings):
 def test_a_ten_megabyte_password_is_refused_with_400(client, person):
     response = sign_in(client, "zhang", "x" * 10_000_000)
     assert response.status_code == 400
-    assert not LoginThrottle.objects.exists()
+    assert not RateCount.objects.exists()
 
 
 def test_an_overlong_password_is_a_form_error_not_a_hash(client, person):

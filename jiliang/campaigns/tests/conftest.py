@@ -52,6 +52,21 @@ REGION_CODES = {
     "kaifeng": "410200",
     "gongyi": "410181",
 }
+# 郑州市's districts and counties in the national tree, in table order (巩义市, 410181, reports to
+# the province).
+ZHENGZHOU_CHILDREN = {
+    "410102": "中原区",
+    "410103": "二七区",
+    "410104": "管城回族区",
+    "410105": "金水区",
+    "410106": "上街区",
+    "410108": "惠济区",
+    "410122": "中牟县",
+    "410182": "荥阳市",
+    "410183": "新密市",
+    "410184": "新郑市",
+    "410185": "登封市",
+}
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUREAUS = ("province", "zhengzhou", "zhongyuan", "jinshui", "kaifeng")
 _serials = count(700)

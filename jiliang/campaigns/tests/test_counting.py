@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jiliang.campaigns import counting, rollup, services
 from jiliang.campaigns.models import WHOLE_CAMPAIGN, Figure, Indicator, RecountRun, Report
+from jiliang.campaigns.services import recounting
 from jiliang.campaigns.tasks import recount_task
 from jiliang.campaigns.tests.conftest import at, completed_order, enterprise_in
 from jiliang.core.models import AuditEvent
@@ -302,7 +303,7 @@ def test_the_periodic_recount_looks_since_the_previous_run(bureaus, campaign, mo
         seen.append(kwargs["since"])
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "recount", spy)
+    monkeypatch.setattr(recounting, "recount", spy)
     recount_task.call_local()
     second = RecountRun.objects.first()
     assert seen == [first.started_at - services.RECOUNT_OVERLAP]
@@ -334,7 +335,7 @@ def test_a_full_recount_writes_only_the_counted_figures_that_differ(
     assert rollup.stored(campaign) == rollup.compute(campaign)
     assert counted(campaign, bureaus.regions["jinshui"], "smes_helped") == 2
     # A recount since a moment that touches many regions recounts the whole campaign.
-    monkeypatch.setattr(services, "REBUILD_ABOVE_REGIONS", 1)
+    monkeypatch.setattr(recounting, "REBUILD_ABOVE_REGIONS", 1)
     since = timezone.now()
     completed_order(bureaus, enterprise_in(bureaus, "zhongyuan"), on=at(2020, 9, 1))
     completed_order(bureaus, enterprise_in(bureaus, "gongyi"), on=at(2020, 9, 2))

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from jiliang.campaigns import rollup, selectors, services
 from jiliang.campaigns.models import WHOLE_CAMPAIGN, Indicator, Report
 from jiliang.campaigns.periods import period_of
+from jiliang.campaigns.tests.conftest import ZHENGZHOU_CHILDREN
 from jiliang.orgs.models import Region
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -144,7 +145,7 @@ def test_a_period_without_figures_is_zeros(bureaus, figures):
 
 def test_a_city_and_a_county_see_their_own_tables(bureaus, figures):
     city = table(bureaus, figures, "zhengzhou", "zhengzhou", "2020-03")
-    assert {row.region.code for row in city.children} == {"410102", "410105"}
+    assert [row.region.code for row in city.children] == list(ZHENGZHOU_CHILDREN)
     assert city.own.smes_helped == 1
     assert city.total.cell("smes_helped").entered == 6
     assert city.total.report_status == "open"
@@ -211,7 +212,9 @@ def test_the_childrens_report_status(bureaus, figures):
     )
     city = table(bureaus, figures, "zhengzhou", "zhengzhou", "2020-03")
     statuses = {row.region.code: row.report_status for row in city.children}
-    assert statuses == {"410105": "submitted", "410102": "open"}
+    assert statuses == {
+        code: "submitted" if code == "410105" else "open" for code in ZHENGZHOU_CHILDREN
+    }
     assert child(city, bureaus.regions["jinshui"]).report.submitted_by == bureaus.users["jinshui"]
     assert table(bureaus, figures, "zhengzhou", "zhengzhou", "2020-04").children[0].report is None
 
@@ -305,7 +308,10 @@ def test_completeness_of_a_city(bureaus, campaign, django_assert_max_num_queries
             today=today,
         )
     by_code = {line["region"].code: line for line in lines}
-    assert [line["is_total"] for line in lines] == [False, False, True]
+    assert [line["is_total"] for line in lines] == [False] * len(ZHENGZHOU_CHILDREN) + [True]
+    # The districts without a bureau are listed, expecting nothing.
+    assert by_code["410103"]["reporting"] is False
+    assert by_code["410103"]["expected"] == 0
     assert lines[-1]["region"] == bureaus.regions["zhengzhou"]
     jinshui, zhongyuan, total = by_code["410105"], by_code["410102"], lines[-1]
     assert (jinshui["expected"], jinshui["received"], jinshui["on_time"]) == (1, 1, 1)
@@ -447,7 +453,7 @@ def test_quota_overview_sums_and_warns(bureaus, campaign):
         user=bureaus.users["zhengzhou"], campaign=campaign, parent=bureaus.regions["zhengzhou"]
     )
     assert city.parent_quota.smes_to_help == 80
-    assert [quota for _region, quota in city.children] == [None, None]
+    assert [quota for _region, quota in city.children] == [None] * len(ZHENGZHOU_CHILDREN)
     assert city.warnings == []
     with pytest.raises(Http404):
         selectors.quota_overview(
@@ -493,7 +499,7 @@ def test_home_region_and_viewable_regions(bureaus, campaign):
     assert home("zhengzhou") == bureaus.regions["zhengzhou"]
     assert home("jinshui") == bureaus.regions["jinshui"]
     regions = selectors.viewable_regions(user=bureaus.users["zhengzhou"], campaign=campaign)
-    assert {region.code for region in regions} == {"410100", "410102", "410105"}
+    assert {region.code for region in regions} == {"410100", *ZHENGZHOU_CHILDREN}
     # A campaign of Zhengzhou: the province's bureau sees it from above, whole.
     city_campaign = services.campaign_create(
         actor=bureaus.users["zhengzhou"],

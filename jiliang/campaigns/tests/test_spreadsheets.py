@@ -21,6 +21,7 @@ from jiliang.campaigns.spreadsheets import (
     write_quota_table,
     write_statistics_table,
 )
+from jiliang.campaigns.tests.conftest import ZHENGZHOU_CHILDREN
 from jiliang.orgs import services as org_services
 from jiliang.orgs.demo import demo_uscc
 from jiliang.orgs.models import Region
@@ -275,15 +276,17 @@ def test_quota_table_of_a_city_lists_its_districts_blank_until_allocated(henan_c
     )
     values = sheet_values(write_quota_table(henan_campaign, zhengzhou))
     assert values[0][0] == "2020年“计量服务中小企业行”活动任务分配表（郑州市）"
+    districts = len(ZHENGZHOU_CHILDREN)
+    assert [row[1] for row in values[2 : 2 + districts]] == list(ZHENGZHOU_CHILDREN.values())
     assert values[2][:4] == (1, "中原区", None, None)
-    assert values[3][:4] == (2, "金水区", 50, 14)
-    assert values[4][2:4] == (50, 14)
+    assert values[5][:4] == (4, "金水区", 50, 14)
+    assert values[2 + districts][2:4] == (50, 14)
     # A line left blank sets nothing: the table reads as 金水区's quota alone.
     rows = read_quota_table(write_quota_table(henan_campaign, zhengzhou), filename="z.xlsx")
-    assert rows == [QuotaRow(4, "金水区", "", 50, 14, "")]
+    assert rows == [QuotaRow(6, "金水区", "", 50, 14, "")]
     # The template: the same regions, no figures, sums included; imported unfilled, it is refused.
     template = write_quota_table(henan_campaign, zhengzhou, blank=True)
-    assert sheet_values(template)[3][:4] == (2, "金水区", None, None)
+    assert sheet_values(template)[5][:4] == (4, "金水区", None, None)
     assert sheet_values(template)[-1][:4] == ("合计", None, None, None)
     with pytest.raises(ValidationError, match="no region rows"):
         read_quota_table(template, filename="z.xlsx")
@@ -397,7 +400,7 @@ def make_zhengzhou_campaign(world) -> Campaign:
 
 def test_an_xlsx_naming_an_unknown_region_changes_nothing(world, zhengzhou_campaign):
     content = xlsx(
-        [[TITLE], HEADER, [1, "中原区", 30, 10], [2, "金水区", 40, 12], [3, "二七区", 10, 2]]
+        [[TITLE], HEADER, [1, "中原区", 30, 10], [2, "金水区", 40, 12], [3, "巩义市", 10, 2]]
     )
     rows = read_quota_table(content, filename="郑州.xlsx")
     with pytest.raises(ValidationError) as raised:
@@ -408,7 +411,7 @@ def test_an_xlsx_naming_an_unknown_region_changes_nothing(world, zhengzhou_campa
             rows=rows,
         )
     assert "Row 5" in messages(raised.value)[0]
-    assert "二七区" in messages(raised.value)[0]
+    assert "巩义市" in messages(raised.value)[0]  # 4101 by code, but under the province
     assert Quota.objects.filter(campaign=zhengzhou_campaign).count() == 1  # the city's own
 
 
@@ -504,9 +507,13 @@ def test_statistics_table_from_the_selector(world, zhengzhou_campaign):
     assert len(values[2]) == 2 + 14  # all 14 active indicators
     smes = 2 + table.codes.index("smes_helped")
     promo = 2 + table.codes.index("promo_materials")
-    assert [row[1] for row in values[4:]] == ["中原区", "金水区", "郑州市本级", None]
-    assert (values[4][smes], values[5][smes], values[6][smes]) == (0, 12, 3)
-    assert values[5][promo] == 800
-    assert (values[7][0], values[7][smes], values[7][promo]) == ("合计", 15, 800)
+    districts = len(ZHENGZHOU_CHILDREN)
+    names = [*ZHENGZHOU_CHILDREN.values(), "郑州市本级", None]
+    assert [row[1] for row in values[4:]] == names
+    own, total = values[4 + districts], values[5 + districts]
+    assert (values[4][smes], values[7][smes], own[smes]) == (0, 12, 3)  # 中原区, 金水区, 本级
+    assert values[7][promo] == 800
+    assert (total[0], total[smes], total[promo]) == ("合计", 15, 800)
     detail = sheet_values(write_statistics_table(table), index=1)
-    assert detail[5][-2:] == (40, 30.0)  # 金水区: 12 of 40
+    (jinshui,) = [row for row in detail if "金水区" in row]
+    assert jinshui[-2:] == (40, 30.0)  # 12 of 40

@@ -40,7 +40,7 @@ SIGNED_IN_ACTORS = tuple(actor for actor in ALL_ACTORS if actor != "anonymous")
 
 # Fields that change merely by signing in or using a token, not by the request under test.
 _BOOKKEEPING_FIELDS = {"last_login", "last_used"}
-_BOOKKEEPING_MODELS = {"accounts.loginthrottle"}
+_BOOKKEEPING_MODELS = {"core.ratecount"}
 
 
 @dataclass

@@ -4,8 +4,13 @@ from django.core.exceptions import ImproperlyConfigured
 from jiliang.settings import email_settings
 
 
-def test_no_email_url_prints_mail_to_the_console():
-    assert email_settings("")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+def test_no_email_url_prints_a_line_per_message_to_the_console(capsys, settings):
+    settings.EMAIL_BACKEND = email_settings("")["EMAIL_BACKEND"]
+    from django.core.mail import send_mail
+
+    send_mail("检定到期提醒", "body " * 200, "a@example.com", ["zhang@example.com"])
+    assert capsys.readouterr().err == "e-mail to zhang@example.com: 检定到期提醒\n"
+    assert email_settings("console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
 
 
 def test_smtps_url_with_credentials():

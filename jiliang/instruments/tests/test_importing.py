@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from jiliang.core.bulk import reserve_ids
-from jiliang.instruments import importing, parsing, services
+from jiliang.instruments import parsing, services
 from jiliang.instruments.exporting import export_ledger
-from jiliang.instruments.importing import plan_import
+from jiliang.instruments.importing import plan_import, planning
 from jiliang.instruments.models import Instrument, LedgerImport, VerificationRecord
 from jiliang.instruments.tests.conftest import add_instrument, add_record
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("english")
 def chunks(request, monkeypatch):
     """Rows are parsed a chunk at a time: the same plan whether a file is one or many."""
     if request.param != "one chunk":
-        monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(planning, "CHUNK_ROWS", 2)
 
 
 @pytest.mark.parametrize(
@@ -164,7 +164,10 @@ def test_a_messy_ledger_is_read_on_the_right_sheet_under_its_title(world):
     plan = plan_import(
         organisation=world.enterprise, content=messy_ledger(*GOOD_ROWS), filename="台账.xlsx"
     )
-    assert (plan.sheet, plan.header_row) == ("台账", 4)
+    assert [(sheet.name, sheet.read, sheet.header_row) for sheet in plan.sheets] == [
+        ("填表说明", False, None),
+        ("台账", True, 4),
+    ]
     assert plan.mapping["内部编号"] == "management_number"
     assert plan.mapping["下次检定日期"] == "valid_until"
     assert plan.problems == []
@@ -175,6 +178,7 @@ def test_a_messy_ledger_is_read_on_the_right_sheet_under_its_title(world):
         "unchanged": 0,
         "records": 2,
         "problems": 0,
+        "warnings": 0,
     }
 
 
@@ -230,7 +234,7 @@ BAD_ROWS = [
     [5, "HX-001", "重复编号", "", "", "", "", "12", "", "", "", "", ""],
     [6, "HX-006", "温度计", "", "", "", "", "12", "2026-05-01", "", "", "2026-04-01", "在用"],
 ]
-BAD_ROWS_PROBLEMS = {(8, "检定周期(月)"), (8, "最近检定日期"), (9, "管理编号"), (10, "有效期至")}
+BAD_ROWS_PROBLEMS = {(8, "确认间隔"), (8, "校准日期"), (9, "内部编号"), (10, "下次检定日期")}
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(chunks, world):
@@ -240,7 +244,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(chunks, world):
         filename="b.xlsx",
     )
     assert {(p.row, p.column) for p in plan.problems} == BAD_ROWS_PROBLEMS
-    bad = next(p for p in plan.problems if p.row == 8 and p.column == "检定周期(月)")
+    bad = next(p for p in plan.problems if p.row == 8 and p.column == "确认间隔")
     assert bad.value == "forever"
     result = services.ledger_import_apply(
         actor=world.users["same_enterprise"], organisation=world.enterprise, plan=plan
@@ -568,12 +572,12 @@ def test_a_rows_problems_follow_its_cells_then_the_rows_own(chunks, world):
         organisation=world.enterprise, content=messy_ledger(*rows), filename="a.xlsx"
     )
     assert [(p.row, p.column, p.value) for p in plan.problems] == [
-        (6, "检定周期(月)", "forever"),
-        (6, "最近检定日期", "2026-13-01"),
-        (6, "检定结论", "还行"),
-        (6, "器具名称", ""),
-        (6, "管理编号", "HX-001"),
-        (7, "检定周期(月)", "forever"),  # the same text in another row is reported again
+        (6, "确认间隔", "forever"),
+        (6, "校准日期", "2026-13-01"),
+        (6, "结论", "还行"),
+        (6, "仪器名称", ""),
+        (6, "内部编号", "HX-001"),
+        (7, "确认间隔", "forever"),  # the same text in another row is reported again
     ]
 
 

@@ -13,6 +13,8 @@ SIGNED_IN = dict.fromkeys(SIGNED_IN_ACTORS, 200)
 # The enterprise's members read its ledger; regulators see counts only, never rows.
 LEDGER_READERS = {"same_enterprise": 200, "same_enterprise_viewer": 200, "platform_admin": 200}
 VIEWER_REFUSED = {"same_enterprise_viewer": 403}
+# Whoever edits a ledger has its import settings; the others are refused (403).
+IMPORT_SETTINGS_EDITORS = {"same_enterprise": 200, "other_enterprise": 200, "institution": 200}
 OUTSIDERS = ("other_enterprise", "institution", "sibling_regulator", "regulator_above")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -100,6 +102,34 @@ CASES = [
         ledger_import_url("instruments:import_remap"),
         {**ANONYMOUS_HTML, **VIEWER_REFUSED, "same_enterprise": 302, "platform_admin": 302},
         data=lambda w: {"column_0": "name"},
+    ),
+    MatrixCase(
+        "import-words",
+        "post",
+        ledger_import_url("instruments:import_words"),
+        {**ANONYMOUS_HTML, **VIEWER_REFUSED, "same_enterprise": 302, "platform_admin": 302},
+        data=lambda w: {},
+    ),
+    MatrixCase(
+        "import-settings",
+        "get",
+        lambda w: reverse("instruments:import_settings"),
+        {**ANONYMOUS_HTML, **IMPORT_SETTINGS_EDITORS, "platform_admin": 200},
+        default=403,
+    ),
+    MatrixCase(
+        "import-settings-save",
+        "post",
+        lambda w: reverse("instruments:import_settings"),
+        # Editors of other ledgers get the form back: the organisation is not one of theirs.
+        {
+            **ANONYMOUS_HTML,
+            **IMPORT_SETTINGS_EDITORS,
+            "same_enterprise": 302,
+            "platform_admin": 302,
+        },
+        default=403,
+        data=lambda w: {"organisation": w.enterprise.pk, "number_prefix": "ZJ"},
     ),
     MatrixCase(
         "export", "get", lambda w: reverse("instruments:export"), {**ANONYMOUS_HTML, **SIGNED_IN}

@@ -67,6 +67,9 @@ def test_no_record_for_a_retired_instrument(world):
         (SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024)), "limit"),
         (SimpleUploadedFile("fake.pdf", b"MZ\\x90 not a pdf"), "not a PDF"),
         (SimpleUploadedFile("notes.docx", b"PK\\x03\\x04"), "not a PDF"),
+        # Polyglots: a page behind a PDF or PNG signature, to run script on the site's origin.
+        (SimpleUploadedFile("x.pdf", b"%PDF-1.4\n<html><script>alert(1)</script>"), "not a PDF"),
+        (SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n<svg onload=alert(1)>"), "not a PDF"),
     ],
 )
 def test_certificates_must_be_small_pdf_or_images(world, upload, message):
@@ -82,6 +85,26 @@ def test_a_pdf_certificate_is_stored(world, settings, tmp_path):
     record = add_record(world, instrument, certificate=SimpleUploadedFile("证书.pdf", PDF))
     assert record.certificate.name.startswith(f"certificates/{world.enterprise.pk}/")
     assert record.certificate.read() == PDF
+
+
+def test_a_document_is_stored_under_the_suffix_of_what_it_is(world, settings, tmp_path):
+    """Not under the name's: an .html name, or an extension of 200 characters (a 500 once)."""
+    settings.MEDIA_ROOT = tmp_path
+    instrument = add_instrument(world)
+    for name in ("证书.html", "scan." + "x" * 200):
+        record = add_record(
+            world, instrument, certificate=SimpleUploadedFile(name, PDF), date=date(2025, 1, 1)
+        )
+        assert record.certificate.name.endswith(".pdf")
+        assert len(record.certificate.name) < 100
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    attachment = services.attachment_add(
+        actor=world.users["same_enterprise"],
+        instrument=instrument,
+        title="铭牌",
+        file=SimpleUploadedFile("nameplate.pdf", png),
+    )
+    assert attachment.file.name.endswith(".png")
 
 
 def test_corrections_supersede_and_keep_the_history(world):

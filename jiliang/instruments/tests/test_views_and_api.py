@@ -207,6 +207,10 @@ def test_record_form_with_a_certificate_file(world, ledger, settings, tmp_path):
     record = VerificationRecord.objects.get(certificate_number="JD-1")
     download = client.get(reverse("instruments:certificate", args=[record.pk]))
     assert b"".join(download.streaming_content) == PDF
+    # Shown as what it is, in a sandbox: no script of a crafted file runs on the site's origin.
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Security-Policy"].startswith("sandbox")
+    assert download["Content-Disposition"].startswith("inline")
     assert (
         world.client_for("other_enterprise")
         .get(reverse("instruments:certificate", args=[record.pk]))
@@ -282,6 +286,20 @@ def test_bulk_actions(world, ledger):
         follow=True,
     )
     assert any("department" in str(m) or "部门" in str(m) for m in response.context["messages"])
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/x", "/\\evil.example"])
+def test_a_bulk_action_never_sends_the_user_off_site(world, ledger, target):
+    response = world.client_for("same_enterprise").post(
+        reverse("instruments:bulk_action"),
+        {"bulk-action": "move", "bulk-instruments": [ledger["green"].pk], "next": target},
+    )
+    assert response.url == reverse("instruments:instrument_list")
+    allowed = world.client_for("same_enterprise").post(
+        reverse("instruments:bulk_action"),
+        {"bulk-action": "retire", "bulk-instruments": [ledger["green"].pk], "next": "/ledger/?q=1"},
+    )
+    assert allowed.url == "/ledger/?q=1"
 
 
 def test_catalogue_suggestion_partial(world):

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext, override
@@ -146,7 +148,7 @@ def test_one_digest_per_recipient_in_chinese_with_a_link_to_the_ledger(world, pe
         "JL-003": D - timedelta(days=14),
     }
     listed = [instrument(world, number, due[number], name=name) for number, name in names.items()]
-    instrument(world, "JL-004", D + timedelta(days=29), name="千分尺")  # not on a reminder day
+    instrument(world, "JL-004", D + timedelta(days=31), name="千分尺")  # not yet to remind
     remind(D)
 
     [message] = smtp.to(people.admin.email)
@@ -197,25 +199,33 @@ def test_a_second_run_the_same_day_sends_nothing(world, people, smtp):
 
 
 def test_a_missed_day_is_caught_up_once(world, people, smtp):
-    missed = instrument(world, "JL-001", D + timedelta(days=1 + 30))  # offset 30 on D+1
-    on_time = instrument(world, "JL-002", D + timedelta(days=2 + 15))  # offset 15 on D+2
-    remind(D)
-    assert not smtp.messages
+    missed = instrument(world, "JL-001", D + timedelta(days=1 + 15))  # offset 15 on D+1
+    on_time = instrument(world, "JL-002", D + timedelta(days=2 + 7))  # offset 7 on D+2
+    remind(D)  # both inside the reminder period when they entered the ledger: offsets 30, 15
+    assert addresses(smtp) == {people.admin.email: 1, people.staff.email: 1}
     summary = remind(D + timedelta(days=2))  # D+1 was missed
     assert summary["window_days"] == 2
-    [message] = smtp.to(people.admin.email)
+    [_, message] = smtp.to(people.admin.email)
     assert "JL-001" in message.get_body(("plain",)).get_content()
     assert "JL-002" in message.get_body(("plain",)).get_content()
     remind(D + timedelta(days=3))
     remind(D + timedelta(days=3))
-    assert addresses(smtp) == {people.admin.email: 1, people.staff.email: 1}
-    assert Reminder.objects.get(instrument=missed, recipient=people.admin).offset == 30
-    assert Reminder.objects.get(instrument=on_time, recipient=people.admin).offset == 15
+    assert addresses(smtp) == {people.admin.email: 2, people.staff.email: 2}
+    assert sorted(
+        Reminder.objects.filter(instrument=missed, recipient=people.admin).values_list(
+            "offset", flat=True
+        )
+    ) == [15, 30]
+    assert sorted(
+        Reminder.objects.filter(instrument=on_time, recipient=people.admin).values_list(
+            "offset", flat=True
+        )
+    ) == [7, 15]
 
 
 def test_a_catch_up_reaching_two_reminder_days_reminds_once_with_the_later(world, people, smtp):
-    gauge = instrument(world, "JL-001", D + timedelta(days=10))
     remind(D - timedelta(days=10))  # the last run; D-9 … D-1 missed (offset 15 on D-5)
+    gauge = instrument(world, "JL-001", D + timedelta(days=10))
     summary = remind(D + timedelta(days=3))  # offset 7 on D+3
     assert summary["window_days"] == 13
     assert Reminder.objects.get(instrument=gauge, recipient=people.admin).offset == 7
@@ -267,6 +277,165 @@ def test_an_instrument_queued_at_two_offsets_is_listed_once(world, people, smtp)
             "offset", "status"
         )
     ) == [(7, Reminder.Status.QUEUED), (15, Reminder.Status.QUEUED)]
+
+
+# Already due when it enters the ledger: the catch-up -------------------------------------------
+
+
+def reminded_days(people, days: range) -> list[int]:
+    """The days (from D) of a run a day on which the admin was reminded."""
+    reminded = []
+    for day in days:
+        before = Notification.objects.filter(recipient=people.admin).count()
+        remind(D + timedelta(days=day))
+        if Notification.objects.filter(recipient=people.admin).count() > before:
+            reminded.append(day)
+    return reminded
+
+
+def offsets_of(gauge, people) -> list[int]:
+    return sorted(
+        Reminder.objects.filter(instrument=gauge, recipient=people.admin).values_list(
+            "offset", flat=True
+        )
+    )
+
+
+def test_an_instrument_entering_overdue_is_reminded_at_the_next_run_then_weekly(world, people):
+    remind(D - timedelta(days=1))  # the platform runs every day
+    gauge = instrument(world, "JL-001", D - timedelta(days=10))  # typed in 10 days overdue
+    assert reminded_days(people, range(12)) == [0, 4, 11]  # then 14 and 21 days overdue
+    assert offsets_of(gauge, people) == [-21, -14, -7]
+    [first, *_] = Notification.objects.filter(recipient=people.admin).order_by("pk")
+    assert "JL-001" in first.body
+    assert (D - timedelta(days=10)).isoformat() in first.body
+
+
+def test_an_instrument_entering_inside_the_reminder_period_is_reminded_now_and_on_its_days(
+    world, people
+):
+    remind(D - timedelta(days=1))
+    gauge = instrument(world, "JL-001", D + timedelta(days=20))  # 30, 15, 7 and 0 days before
+    assert reminded_days(people, range(21)) == [0, 5, 13, 20]
+    assert offsets_of(gauge, people) == [0, 7, 15, 30]
+
+
+@pytest.mark.parametrize(
+    ("days", "offset"),
+    [
+        *[(30, 30), (29, 30), (16, 30), (15, 15), (8, 15), (1, 7), (0, 0), (-1, 0), (-6, 0)],
+        *[(-7, -7), (-13, -7), (-14, -14), (-7 * 104, -7 * 104)],
+    ],
+)
+def test_the_catch_up_offset_is_that_of_the_latest_reminder_day_passed(world, people, days, offset):
+    gauge = instrument(world, "JL-001", D + timedelta(days=days))
+    summary = remind(D)
+    assert (summary["instruments"], summary["caught_up"]) == (1, 0 if days == offset else 1)
+    assert offsets_of(gauge, people) == [offset]
+
+
+@pytest.mark.parametrize("days", [31, 400, -7 * 104 - 1, -1000])
+def test_the_catch_up_stops_at_the_largest_offset_and_two_years_overdue(world, people, days):
+    instrument(world, "JL-001", D + timedelta(days=days))
+    summary = remind(D)
+    assert (summary["instruments"], summary["caught_up"]) == (0, 0)
+    assert not Reminder.objects.exists()
+
+
+def test_the_catch_up_follows_the_rule_of_the_organisation(world, people):
+    services.policy_update(
+        actor=people.admin,
+        organisation=world.enterprise,
+        offsets=[10, 1],
+        weekly_when_overdue=False,
+        to_managers=True,
+    )
+    soon = instrument(world, "JL-001", D + timedelta(days=5))
+    overdue = instrument(world, "JL-002", D - timedelta(days=40))
+    later = instrument(world, "JL-003", D + timedelta(days=11))
+    remind(D)
+    assert offsets_of(soon, people) == [10]
+    assert offsets_of(overdue, people) == [1]  # no weekly reminders: once, as its last day
+    assert offsets_of(later, people) == []
+    # JL-003 10 days before, JL-001 1 day before, JL-003 1 day before.
+    assert reminded_days(people, range(1, 60)) == [1, 4, 10]
+    assert offsets_of(soon, people) == [1, 10]
+    assert offsets_of(overdue, people) == [1]
+
+
+def test_an_instrument_whose_due_date_or_status_changes_into_the_period_is_caught_up(world, people):
+    moved = instrument(world, "JL-001", D + timedelta(days=200))
+    back = instrument(world, "JL-002", D - timedelta(days=30), status="suspended")
+    remind(D)
+    assert not Reminder.objects.exists()
+    # A corrected verification date; an instrument back in service.
+    Instrument.objects.filter(pk=moved.pk).update(next_due=D + timedelta(days=10))
+    Instrument.objects.filter(pk=back.pk).update(status="in_use")
+    summary = remind(D + timedelta(days=1))
+    assert summary["caught_up"] == 2
+    assert offsets_of(moved, people) == [15]
+    assert offsets_of(back, people) == [-28]
+    [notification] = Notification.objects.filter(recipient=people.admin)
+    assert "JL-001" in notification.body
+    assert "JL-002" in notification.body
+
+
+def test_an_instrument_reminded_of_its_due_date_is_not_caught_up_again(world, people):
+    gauge = instrument(world, "JL-001", D + timedelta(days=30))
+    remind(D)
+    for day in range(1, 15):
+        summary = remind(D + timedelta(days=day))
+        assert (summary["instruments"], summary["reminder_keys"]) == (0, 0)
+    # Reminded of an older due date only: the new one is caught up.
+    Instrument.objects.filter(pk=gauge.pk).update(next_due=D + timedelta(days=20))
+    assert remind(D + timedelta(days=15))["caught_up"] == 1  # due in 5 days: offset 7
+    assert offsets_of(gauge, people) == [7, 30]
+
+
+def test_the_catch_up_reports_nobody_to_remind_once_per_reminder_day(world, people):
+    remind(D - timedelta(days=1))
+    platform_admin = world.users["platform_admin"]
+    lonely = org_services.organisation_create(
+        actor=platform_admin,
+        kind="enterprise",
+        name="无人值守有限公司",
+        uscc=demo_uscc("91", "410105", 990),
+        region=world.enterprise.region,
+        size_class="small",
+        industry="C",
+    )
+    instrument(
+        world,
+        "WR-001",
+        D - timedelta(days=10),
+        actor="platform_admin",
+        organisation=lonely,
+        custodian="无此人",
+    )
+    reported = []
+    for day in range(12):
+        summary = remind(D + timedelta(days=day))
+        assert summary["instruments"] == 1  # met at every run: it has no row
+        if summary["problems"]:
+            reported.append(day)
+    assert reported == [0, 4, 11]  # 10, 14 and 21 days overdue
+    assert ReminderProblem.objects.filter(organisation=lonely).count() == 3
+
+
+def test_the_catch_up_is_set_based(world, people):
+    def queries(count: int) -> int:
+        Reminder.objects.all().delete()
+        Instrument.objects.all().delete()
+        for number in range(count):
+            instrument(world, f"JL-{number:03}", D - timedelta(days=8 + number % 6))
+        run = ReminderRun.objects.create(date=D)
+        counts = Counter()
+        with CaptureQueriesContext(connection) as captured:
+            reminders.queue_reminders(run, D, D, counts)
+        assert counts["caught_up"] == count  # 8 to 13 days overdue: none on a weekly day
+        return len(captured)
+
+    assert queries(3) == queries(40)  # one chunk: the same queries for 3 or 40 instruments
 
 
 @pytest.mark.parametrize("status", ["retired", "suspended", "sealed", "at_verification"])
@@ -406,15 +575,16 @@ def crash(*args, **kwargs):
     raise Stop
 
 
-def contacts(world, count):
-    """``count`` members, each the contact of a department with an instrument due in 7 days."""
+def contacts(world, count, due=D + timedelta(days=7)):
+    """``count`` members, each the contact of a department with an instrument due on ``due`` (in
+    7 days)."""
     users = []
     for number in range(count):
         user = member(world, f"contact-{number}")
         DepartmentContact.objects.create(
             organisation=world.enterprise, department=f"车间{number}", user=user
         )
-        instrument(world, f"CJ-{number:03}", D + timedelta(days=7), department=f"车间{number}")
+        instrument(world, f"CJ-{number:03}", due, department=f"车间{number}")
         users.append(user)
     return users
 
@@ -513,6 +683,31 @@ def test_two_workers_at_once_remind_each_recipient_once(shared_world, smtp, monk
     assert sum(run.counts["digests"] for run in runs) == len(users)
     assert all(run.counts["reminder_keys"] == 24 for run in runs)
     assert sum(run.counts["reminders"] for run in runs) == 24  # each written by one worker
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("days", "offset"), [(20, 30), (-10, -7)])
+def test_two_workers_catching_up_at_once_remind_each_recipient_once(
+    shared_world, smtp, monkeypatch, days, offset
+):
+    due = D + timedelta(days=days)  # entered the ledger already due: the catch-up
+    users = [shared_world.users["same_enterprise"], *contacts(shared_world, 12, due)]
+    monkeypatch.setattr(reminders, "CHUNK", 3)
+    monkeypatch.setattr(reminders, "DIGEST_BATCH", 2)
+    monkeypatch.setattr(services, "SEND_BATCH", 2)
+
+    def worker():
+        reminders.run(D)
+        services.send_queued_emails()
+
+    assert in_threads(3, worker) == []
+    assert_each_told_once(smtp, users)
+    assert Reminder.objects.count() == 12 * 2
+    assert set(Reminder.objects.values_list("offset", flat=True)) == {offset}
+    runs = ReminderRun.objects.filter(finished__isnull=False)
+    assert sum(run.counts["digests"] for run in runs) == len(users)
+    assert sum(run.counts["reminders"] for run in runs) == 24  # each written by one worker
+    assert all(run.counts["caught_up"] == run.counts["instruments"] <= 12 for run in runs)
 
 
 # The command and the periodic task -------------------------------------------------------------

@@ -102,9 +102,9 @@ def completed(world, item):
     return OrderItem.objects.get(pk=item.pk)
 
 
-def visitor() -> Client:
+def visitor(**defaults) -> Client:
     """Someone who scanned the code: not signed in, reading English (the msgids)."""
-    client = Client()
+    client = Client(**defaults)
     client.cookies["django_language"] = "en"
     return client
 
@@ -655,3 +655,15 @@ def test_public_pages_answer_everyone_alike(certificate_world, case, actor):
         assert not_found(response, "JZ2026-9999", english=False)
     elif case.name == "check_form":
         assert not any(secret in page for secret in SECRETS)
+
+
+def test_the_public_check_is_rate_limited_per_client_address(named, settings):
+    world = named
+    completed(world, with_result(world, received_item(world)))
+    settings.CERTIFICATE_CHECKS_PER_HOUR = 3
+    for _look_up in range(3):
+        assert visitor().get(check_path(world, NUMBER)).status_code == 200
+    refused = visitor().get(check_path(world, NUMBER))
+    assert (refused.status_code, refused["Retry-After"]) == (429, "3600")
+    elsewhere = visitor(REMOTE_ADDR="198.51.100.2").get(check_path(world, NUMBER))
+    assert elsewhere.status_code == 200

@@ -3,10 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from jiliang.accounts.services import user_create
-from jiliang.campaigns import demo as campaigns_demo
-from jiliang.instruments import demo as instruments_demo
-from jiliang.notifications import demo as notifications_demo
-from jiliang.orders import demo as orders_demo
+from jiliang.core.demos import registry
 from jiliang.orgs import demo as orgs_demo
 
 ADMIN_USERNAME = "demo-admin"
@@ -30,19 +27,26 @@ class Command(BaseCommand):
                 is_superuser=True,
             )
         orgs_demo.load(admin)
-        instruments_demo.load(admin)
-        notifications_demo.load(admin)
-        orders_demo.load(admin)
-        campaigns_demo.load(admin)
+        # Each app's part, registered from its AppConfig.ready() (jiliang.core.demos).
+        for loader in registry.loaders():
+            loader.load(admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: sign in as {ADMIN_USERNAME} or "
-                + ", ".join(
-                    dict.fromkeys(
-                        [username for username, *_ in orgs_demo.USERS]
-                        + list(campaigns_demo.REPORTERS)
-                    )
-                )
+                + ", ".join(demo_usernames())
                 + f" with the password {orgs_demo.DEMO_PASSWORD}."
             )
         )
+
+
+def demo_usernames() -> list[str]:
+    """The demo users besides the administrator: the orgs demo's first, then those the apps'
+    demos added, in the order they were created."""
+    others = (
+        get_user_model()
+        .objects.filter(username__startswith="demo-")
+        .exclude(username=ADMIN_USERNAME)
+        .order_by("pk")
+        .values_list("username", flat=True)
+    )
+    return list(dict.fromkeys([username for username, *_ in orgs_demo.USERS] + list(others)))
