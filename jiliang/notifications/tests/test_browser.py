@@ -33,7 +33,9 @@ def test_an_administrator_sets_the_reminders_and_follows_the_digest(live_server,
     today = timezone.localdate()
     in_60 = due_in(world, 60, "YL-0060", "弹性元件式一般压力表")
     in_30 = due_in(world, 30, "KC-0030", "游标卡尺")
-    due_in(world, 45, "WD-0045", "工作用玻璃液体温度计")  # no reminder falls on its day
+    # No reminder day falls on today for it, but it entered the ledger inside the 60-day
+    # period without a reminder: the run catches it up.
+    due_in(world, 45, "WD-0045", "工作用玻璃液体温度计")
 
     page.goto(f"{live_server.url}/account/login/")
     page.get_by_label("用户名").fill("same_enterprise")
@@ -67,10 +69,10 @@ def test_an_administrator_sets_the_reminders_and_follows_the_digest(live_server,
     page.locator(f"#notification-link-{digest.pk}").click()
     page.wait_for_url("**/instruments/?id=*")
     rows = page.locator("tbody tr")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(3)
     expect(page.get_by_role("link", name=in_60.management_number)).to_be_visible()
     expect(page.get_by_role("link", name=in_30.management_number)).to_be_visible()
-    expect(page.get_by_role("link", name="WD-0045")).to_have_count(0)
+    expect(page.get_by_role("link", name="WD-0045")).to_be_visible()
     page.screenshot(path=results_dir / "ledger-reminded.png", full_page=True)
 
     # Back in the inbox, marking the digest read (htmx) clears the bell.
