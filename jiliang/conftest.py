@@ -8,6 +8,7 @@ from django.db import connections
 from django.utils import translation
 
 from jiliang.core.testing.matrix import build_world
+from jiliang.core.testing.phone import PHONE
 from jiliang.orgs.models import Region
 from jiliang.orgs.reference import load_reference_regions
 
@@ -109,3 +110,10 @@ def shared_world(threads_database):
     starts from an empty database: the reference regions first)."""
     load_reference_regions(Region)
     return build_world()
+
+
+@pytest.fixture
+def phone(new_context):
+    """A page in a phone-sized window (touch, a phone's pixel density)."""
+    context = new_context(viewport=PHONE, device_scale_factor=2, has_touch=True)
+    return context.new_page()

@@ -7,7 +7,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from jiliang.campaigns import todos
+        from jiliang.campaigns import audit_labels, todos
+
+        audit_labels.register()  # its events in words (core.audit)
         from jiliang.core import demos, navigation
         from jiliang.core.roles import DashboardRole
 

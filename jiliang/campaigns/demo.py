@@ -14,7 +14,10 @@ in every state:
 - April: 金水区's report awaits demo-city, 巩义市's awaits demo-province, 开封市's was returned
   with a reason; 郑州市 entered its figures but cannot submit before 金水区's report is approved;
 - May: 金水区 approved, 郑州市's report awaits demo-province; 开封市 entered figures, open;
-- June: 巩义市 entered figures, open.
+- June: 巩义市 entered figures, open; 金水区's report was returned by demo-city.
+
+Both bureaus chased (催报) a region late to report: demo-province 开封市's April report twice
+(a week ago and at loading), demo-city 金水区's June report once.
 
 The province bureau entered figures of its own (a province-wide promotion day in March), shown
 as 河南省本级 in the tables.
@@ -29,7 +32,8 @@ the demo orders' completions.
 
 Services stamp submissions and decisions with the current time; the demo then dates them as
 the bureaus would have made them (a few days after each period), so that completeness and
-on-time rates mean something. Nothing else is written around the services.
+on-time rates mean something, and a chase a week back; nothing else is written around the
+services.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from django.utils import timezone
 
 from jiliang.campaigns import services
 from jiliang.campaigns.choices import PeriodType, ReportStatus
-from jiliang.campaigns.models import Campaign, Indicator, Report
+from jiliang.campaigns.models import Campaign, Chase, Indicator, Report
 from jiliang.campaigns.periods import periods_of
 from jiliang.campaigns.reference import load_reference_indicators
 from jiliang.campaigns.spreadsheets import read_quota_table
@@ -122,7 +126,10 @@ def steps_2020() -> list[Step]:
         Step("demo-city", 4, submitted),
         Step("demo-kaifeng", 4, ReportStatus.OPEN),
     ]
-    steps.append(Step("demo-gongyi", 5, ReportStatus.OPEN))  # June
+    steps += [  # June
+        Step("demo-gongyi", 5, ReportStatus.OPEN),
+        Step("demo-county", 5, ReportStatus.RETURNED),
+    ]
     return steps
 
 
@@ -188,6 +195,7 @@ def _campaign(users, year: int, plan_for, district_quotas) -> Campaign | None:
     for step in sorted(plan, key=lambda step: (step.period_index, step.username != "demo-county")):
         _report(users, campaign, step, periods[step.period_index])
     if year == 2020:
+        _chases(users, campaign, periods)
         services.values_enter(
             actor=organiser_user,
             campaign=campaign,
@@ -199,6 +207,26 @@ def _campaign(users, year: int, plan_for, district_quotas) -> Campaign | None:
             },
         )
     return campaign
+
+
+def _chases(users, campaign, periods) -> None:
+    """The province chased 开封市's returned April report twice (the first time a week ago),
+    the city 金水区's returned June report once."""
+    kaifeng = _region_of("demo-kaifeng")
+    first = services.report_chase(
+        actor=users[ORGANISER], campaign=campaign, region=kaifeng, period=periods[3].key
+    )
+    week_ago = first.chased_at - timedelta(days=7)
+    Chase.objects.filter(pk=first.pk).update(chased_at=week_ago, day=timezone.localdate(week_ago))
+    services.report_chase(
+        actor=users[ORGANISER], campaign=campaign, region=kaifeng, period=periods[3].key
+    )
+    services.report_chase(
+        actor=users["demo-city"],
+        campaign=campaign,
+        region=_region_of("demo-county"),
+        period=periods[5].key,
+    )
 
 
 def _quotas(users, campaign, district_quotas) -> None:

@@ -1,10 +1,10 @@
 """Campaign documents: the activity statistics table as a PDF (WeasyPrint, A4 landscape).
 
-The PDF shows what the official xlsx sheet shows (``spreadsheets.write_statistics_table``: one
-row per child region, the region's own line when it has figures of its own, a 合计 row; each
-indicator's figure is entered + counted) plus the quota of SMEs to help and the achievement
-against both quotas. The printed words are the customary Chinese ones and are not translated;
-the fonts are Noto CJK (Debian's fonts-noto-cjk), as for the certificates.
+The PDF prints the columns of the official xlsx sheet (``statistics_table.statistics_columns``: each
+indicator's figure, entered + counted, the quota of SMEs to help and the completion rates
+against both quotas) on the same lines (one per child region, the region's own line when it
+has figures of its own, a 合计 row). The printed words are the customary Chinese ones and are
+not translated; the fonts are Noto CJK (Debian's fonts-noto-cjk), as for the certificates.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from jiliang.campaigns.spreadsheets import (
-    own_figures_shown,
+from jiliang.campaigns.statistics_table import (
+    column_value,
+    statistics_columns,
+    statistics_lines,
     statistics_subtitle,
     statistics_title,
 )
@@ -30,34 +32,32 @@ def statistics_pdf(table) -> bytes:
 
 
 def statistics_context(table) -> dict:
-    """What the template receives: the title, the indicators and the printed lines."""
-    lines = [
-        _line(str(number), child.region.name, child)
-        for number, child in enumerate(table.children, 1)
+    """What the template receives: the title, the columns and the printed lines (the last one
+    the 合计)."""
+    columns = statistics_columns(table)
+    *lines, total = [
+        {
+            "number": number,
+            "name": name,
+            "values": [_printed(column, row, own=own) for column in columns],
+        }
+        for number, name, row, own in statistics_lines(table)
     ]
-    if own_figures_shown(table):
-        lines.append(_line("", f"{table.region.name}本级", table.own, quota=False))
     return {
         "title": statistics_title(table),
         "subtitle": statistics_subtitle(table),
         "campaign": table.campaign,
-        "indicators": table.indicators,
+        "columns": columns,
         "lines": lines,
-        "total": _line("", "合计", table.total),
+        "total": total,
         "printed": timezone.localdate(),
     }
 
 
-def _line(number: str, name: str, row, *, quota: bool = True) -> dict:
-    return {
-        "number": number,
-        "name": name,
-        "values": [cell.entered + cell.counted for cell in row.cells],
-        "quota": row.quota.smes_to_help if quota and row.quota is not None else None,
-        "achievement": _percent(row.achievement) if quota else "",
-        "mms_achievement": _percent(row.mms_achievement) if quota else "",
-    }
-
-
-def _percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio * 100:.1f}%"
+def _printed(column, row, *, own: bool) -> str:
+    if own and column.quota:
+        return ""
+    value = column_value(column, row, own=own)
+    if column.rate:
+        return "—" if value is None else f"{value * 100:.1f}%"
+    return "" if value is None else str(value)

@@ -184,3 +184,28 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The region's bureau reads it, corrects its figures and submits again."),
     )
+
+
+class ApprovalsFilterForm(forms.Form):
+    """The approvals page's filters, read from the query string: a period, what to show (the
+    reports waiting, returned, approved, or the regions late to report) and a region."""
+
+    period = forms.ChoiceField(label=_("Period"), required=False)
+    status = forms.ChoiceField(label=_("Show"), required=False)
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, periods, statuses, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [("", _("Every period")), *periods]
+        self.fields["status"].choices = [("", _("Everything")), *statuses]
+        self.fields["region"].choices = [("", _("Every region"))] + [
+            (region.pk, region.name) for region in regions
+        ]
+
+
+class ChaseForm(forms.Form):
+    """A region and period to chase (催报); without a region, every late region (of the period,
+    if one is given)."""
+
+    region = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    period = forms.CharField(required=False, max_length=7)

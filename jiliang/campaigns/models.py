@@ -274,6 +274,47 @@ class Report(models.Model):
         return f"{self.campaign} · {self.region} · {self.period}"
 
 
+class Chase(models.Model):
+    """A 催报: the bureau above a region reminded its bureau of a report of ``period`` that is
+    late. At most one a day per region and period (``day``: the local day of ``chased_at``),
+    so that two clicks at once record one."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="chases"
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=7)
+    day = models.DateField(_("day"))
+    chased_at = models.DateTimeField(_("chased"))
+    chased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chased by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notified = models.PositiveIntegerField(_("users notified"), default=0)
+
+    objects = CampaignPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder to report")
+        verbose_name_plural = _("reminders to report")
+        ordering = ["-chased_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "region", "period", "day"],
+                name="chase_once_a_day_per_region_and_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.region} · {self.period} · {self.day}"
+
+
 class Figure(models.Model):
     """The roll-up, kept up to date by ``campaigns.rollup``: per campaign, region, period (or
     the whole campaign) and indicator, the region's own entered and counted figures and the

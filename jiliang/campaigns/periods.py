@@ -29,6 +29,11 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
+    @property
+    def submittable_from(self) -> date:
+        """Its reports are submitted once it has ended: from the day after."""
+        return self.end + timedelta(days=1)
+
 
 def periods_of(campaign) -> list[Period]:
     """The campaign's reporting periods in time order (not the whole campaign)."""

@@ -34,8 +34,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from jiliang.campaigns.models import WHOLE_CAMPAIGN, Quota
+from jiliang.campaigns.models import Quota
 from jiliang.campaigns.selectors import child_regions
+from jiliang.campaigns.statistics_table import (
+    StatisticsColumn,
+    column_value,
+    own_figures_shown,
+    statistics_columns,
+    statistics_lines,
+    statistics_subtitle,
+    statistics_title,
+)
 from jiliang.core.spreadsheets import as_text, clean_cell, clean_cells, read_raw_sheets
 
 HEADER_SEARCH_ROWS = 20
@@ -409,54 +418,24 @@ def write_statistics_table(table) -> bytes:
     return _saved(workbook)
 
 
-def period_words(key: str) -> str:
-    """A period key as printed on the tables: 2020年3月, 2020年第一季度, 2020年, 全部活动期间."""
-    if key == WHOLE_CAMPAIGN:
-        return "全部活动期间"
-    if "-Q" in key:
-        year, quarter = key.split("-Q")
-        return f"{year}年第{'一二三四'[int(quarter) - 1]}季度"
-    if "-" in key:
-        year, month = key.split("-")
-        return f"{year}年{int(month)}月"
-    return f"{key}年"
-
-
-def statistics_title(table) -> str:
-    """The title of the statistics table: region, campaign and period."""
-    return (
-        f"{table.region.name}{table.campaign.name}工作情况统计表"
-        f"（{period_words(table.period.key)}）"
-    )
-
-
-def statistics_subtitle(table, *, combined: bool = True) -> str:
-    """The line under the title: region, dates and what the figures are."""
-    period = table.period
-    what = "各地录入数与平台统计数之和" if combined else "各地录入数与平台统计数分列"
-    return (
-        f"填报地区：{table.region.name}　统计期间：{period.start.isoformat()} 至 "
-        f"{period.end.isoformat()}　数据：{what}"
-    )
-
-
 def _official_sheet(sheet, table) -> None:
-    indicators = table.indicators
-    width = 2 + len(indicators)
+    columns = statistics_columns(table)
+    width = 2 + len(columns)
     _title(sheet, statistics_title(table), width)
     _subtitle(sheet, 2, statistics_subtitle(table), width)
-    _header_row(sheet, 3, ["序号", "地区", *[indicator.name for indicator in indicators]])
-    _header_row(sheet, 4, ["", "", *[indicator.unit for indicator in indicators]])
+    _header_row(sheet, 3, ["序号", "地区", *[column.name for column in columns]])
+    _header_row(sheet, 4, ["", "", *[column.unit for column in columns]])
     sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
     sheet.merge_cells(start_row=3, start_column=2, end_row=4, end_column=2)
     line = 5
-    for number, child in enumerate(table.children, 1):
-        _body_row(sheet, line, [number, child.region.name, *_together(child)], text_columns={2})
+    for number, name, row, own in statistics_lines(table):
+        values = [_cell_value(column, row, own=own) for column in columns]
+        total = number == "合计"
+        _body_row(sheet, line, [number, name or None, *values], bold=total, text_columns={2})
+        if total:
+            sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=2)
         line += 1
-    line = _own_line(sheet, table, line, lambda row: _together(row))
-    _body_row(sheet, line, ["合计", None, *_together(table.total)], bold=True)
-    sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=2)
-    _widths(sheet, [6, 14, *[_indicator_width(indicator.name) for indicator in indicators]])
+    _widths(sheet, [6, 14, *[_indicator_width(column.name) for column in columns]])
     sheet.row_dimensions[3].height = 48
     sheet.freeze_panes = "C5"
     sheet.print_title_rows = "3:4"
@@ -465,6 +444,13 @@ def _official_sheet(sheet, table) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _cell_value(column: StatisticsColumn, row, *, own: bool):
+    value = column_value(column, row, own=own)
+    if column.rate and value is not None:
+        return round(value * 100, 1)
+    return value
 
 
 def _detail_sheet(sheet, table) -> None:
@@ -513,22 +499,11 @@ def _detail_sheet(sheet, table) -> None:
     sheet.page_setup.fitToHeight = 0
 
 
-def own_figures_shown(table) -> bool:
-    """Whether the region's own figures (entered by its bureau, counted in the region itself)
-    are not zero: they belong to no child, so the table shows them on a line of their own
-    (本级) for the rows to add up to the 合计."""
-    return any(cell.entered or cell.counted for cell in table.own.cells)
-
-
 def _own_line(sheet, table, line, values) -> int:
     if not own_figures_shown(table):
         return line
     _body_row(sheet, line, ["", f"{table.region.name}本级", *values(table.own)], text_columns={2})
     return line + 1
-
-
-def _together(row) -> list[int]:
-    return [cell.entered + cell.counted for cell in row.cells]
 
 
 def _indicator_width(name: str) -> int:

@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jiliang.campaigns import selectors
-from jiliang.campaigns.models import Report
+from jiliang.campaigns import lateness, selectors
+from jiliang.campaigns.lateness import LATE
 from jiliang.campaigns.periods import periods_of
 from jiliang.core.dashboards import DashboardRole, Severity, ToDo, registry
 
@@ -35,9 +35,8 @@ def late_regions(*, user, today: date) -> list[dict]:
     """Per campaign and region of a bureau the user acts for (``selectors.acting_bureaus``)
     that reports into the campaign: the child regions late to report, those with a bureau
     (``selectors.reporting_region_ids``) whose report of a period past its deadline is not in
-    (``selectors.RECEIVED``: never submitted, or returned), the rule by which
-    ``selectors.completeness`` counts a report expected and not received. ``{"campaign":
-    Campaign, "region": Region, "late": [Region, ...]}`` for those with any.
+    (``lateness.late_children``). ``{"campaign": Campaign, "region": Region, "late": [Region,
+    ...]}`` for those with any; the approvals page lists them.
 
     Five queries whatever the number of campaigns and regions (one more per further bureau the
     user acts for): the campaigns, the bureaus, each bureau region's children, which of them
@@ -59,31 +58,13 @@ def late_regions(*, user, today: date) -> list[dict]:
     ]
     if not pairs:
         return []
-    reporting_into = {region.pk: region for _campaign, region in pairs}
-    children = {pk: selectors.child_regions(region) for pk, region in reporting_into.items()}
-    reporting = selectors.reporting_region_ids(
-        [child.pk for kids in children.values() for child in kids]
-    )
-    received = set(
-        Report.objects.visible_to(user)
-        .filter(
-            campaign__in=[campaign for campaign, _region in pairs],
-            region_id__in=reporting,
-            status__in=selectors.RECEIVED,
-        )
-        .values_list("campaign_id", "region_id", "period")
-    )
+    late = lateness.late_children(user=user, pairs=pairs, today=today)
     found = []
     for campaign, region in pairs:
-        due = [period.key for period in periods_of(campaign) if period.deadline < today]
-        late = [
-            child
-            for child in children[region.pk]
-            if child.pk in reporting
-            and any((campaign.pk, child.pk, key) not in received for key in due)
-        ]
-        if late:
-            found.append({"campaign": campaign, "region": region, "late": late})
+        children = {entry.region for entry in late[campaign.pk, region.pk]}
+        if children:
+            ordered = sorted(children, key=selectors.region_sort_key)
+            found.append({"campaign": campaign, "region": region, "late": ordered})
     return found
 
 
@@ -106,8 +87,8 @@ def bureau_todos(user, today: date) -> list[ToDo]:
             ToDo(
                 label=f"{label} · {region.name}" if several_regions else label,
                 count=len(entry["late"]),
-                url=f"{reverse('campaigns:campaign_detail', args=[campaign.pk])}"
-                f"?region={region.pk}",
+                url=f"{reverse('campaigns:approvals', args=[campaign.pk])}"
+                f"?region={region.pk}&status={LATE}",
                 severity=Severity.DANGER,
             )
         )

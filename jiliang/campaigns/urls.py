@@ -38,6 +38,7 @@ urlpatterns = [
     path("<int:pk>/figures/", views.FiguresView.as_view(), name="figures"),
     path("<int:pk>/figures/submit/", views.FiguresSubmitView.as_view(), name="figures_submit"),
     path("<int:pk>/approvals/", views.ApprovalsView.as_view(), name="approvals"),
+    path("<int:pk>/approvals/chase/", views.ChaseView.as_view(), name="chase"),
     path("reports/<int:pk>/approve/", views.ApproveView.as_view(), name="report_approve"),
     path("reports/<int:pk>/return/", views.ReturnView.as_view(), name="report_return"),
     path("reports/<int:pk>/unapprove/", views.UnapproveView.as_view(), name="report_unapprove"),

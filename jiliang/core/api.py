@@ -1,7 +1,7 @@
 """API plumbing shared by every router: bearer tokens, scoped lookups and JSON errors.
 
 Every error leaves as ``{"detail": str, "errors": [{"field": str, "message": str}]}`` with a
-4xx status.
+4xx status, and the OpenAPI schema declares each one an operation can answer (``API``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ from ninja import Field, NinjaAPI
 from ninja import Schema as NinjaSchema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from ninja.pagination import LimitOffsetPagination
-from ninja.security import HttpBearer, django_auth
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 from pydantic import field_validator
 
 from jiliang.accounts.services import token_authenticate
@@ -40,7 +43,18 @@ class BearerToken(HttpBearer):
         return user
 
 
-API_AUTH = [BearerToken(), django_auth]
+class SessionAuth(NinjaSessionAuth):
+    """The browser's session. Its CSRF check concerns requests carrying the session cookie only:
+    without one nothing can sign in by session, and a missing or revoked token is then a 401,
+    not a 403 "CSRF check Failed"."""
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
+API_AUTH = [BearerToken(), SessionAuth()]
 
 
 # What no database column can store: NUL (PostgreSQL refuses it in text) and the halves of a
@@ -92,6 +106,69 @@ class FieldError(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[FieldError] = []
+
+
+# What each error status means, as the OpenAPI schema describes it to generated clients.
+ERROR_MEANINGS = {
+    400: "The data breaks a rule of the domain, or the body is not valid JSON.",
+    401: "No valid token and no session.",
+    403: "You may not do this, or a session request came without its CSRF token.",
+    404: "The object does not exist or is outside your scope.",
+    409: "The object's state does not allow this step.",
+    413: "The request body is too large.",
+    422: "The request does not match the endpoint's schema; errors name the parameters.",
+    429: "Too many requests: wait as long as Retry-After says.",
+}
+_BODY_SOURCES = {"body", "form", "file"}
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def error_statuses(operation: Operation) -> set[int]:
+    """The errors the shape of ``operation`` lets it answer, whatever its view does. A route
+    declares beside its success only the others: a 409, a 400 without a body, a 403 on a read, a
+    404 for an object named in the query or the body."""
+    sources = {model.__ninja_param_source__ for model in operation.models}
+    statuses = {422} if sources else set()
+    if sources & _BODY_SOURCES:
+        statuses |= {400, 413}  # a body that is not JSON, or one too large
+    if "path" in sources:
+        statuses.add(404)  # the path names an object the user cannot see
+    if operation.auth_callbacks:
+        statuses.add(401)
+    cookie = any(isinstance(auth, APIKeyCookie) for auth in operation.auth_callbacks)
+    if cookie and not set(operation.methods) <= _SAFE_METHODS:
+        statuses.add(403)  # the session's CSRF check
+    if operation.throttle_objects:
+        statuses.add(429)
+    return statuses
+
+
+# ErrorOut as the body of a response, wrapped as django-ninja wraps each declared response model,
+# so that the schema refers to one ErrorOut component whoever declared the status.
+_ERROR_RESPONSE = type("ErrorResponse", (NinjaSchema,), {"__annotations__": {"response": ErrorOut}})
+
+
+class _ErrorsDocumented(OpenAPISchema):
+    def responses(self, operation: Operation) -> dict:
+        result = super().responses(operation)
+        error = self._create_schema_from_model(_ERROR_RESPONSE, mode="serialization")[0]
+        content = {self.api.renderer.media_type: {"schema": error}}
+        for status in error_statuses(operation) - result.keys():
+            result[status] = {"description": "", "content": content}
+        for status, meaning in ERROR_MEANINGS.items():
+            if status in result:
+                result[status]["description"] = meaning
+        return dict(sorted(result.items()))
+
+
+class API(NinjaAPI):
+    """The NinjaAPI whose OpenAPI schema declares with each operation, as ``ErrorOut``, the
+    errors it can answer: those its routes declare and those of ``error_statuses``."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _ErrorsDocumented(self, path_prefix)
 
 
 def get_visible_or_404(model, request, **lookup):

@@ -16,6 +16,7 @@ from jiliang.instruments.choices import (
     Conclusion,
     InstrumentStatus,
     Label,
+    MandatoryStatus,
     Purpose,
     RecordKind,
     Tolerance,
@@ -33,11 +34,20 @@ SORT_VALUES = "|".join([*SORTS, *(f"-{key}" for key in SORTS)])
 
 class CatalogueItemOut(Schema):
     id: int
+    number: int | None = Field(description="序号 in the official table, where known")
     item: str
     category: str
     supervision: str
     mandatory_form: str
+    scope_purposes: list[Purpose] = Field(
+        description="The purposes the item is mandatory for (强制检定的范围); empty: all four"
+    )
     scope_note: str
+    source: str
+
+    @staticmethod
+    def resolve_scope_purposes(obj):
+        return obj.scope_purposes.split()
 
 
 class InstrumentFields(Schema):
@@ -113,7 +123,13 @@ class InstrumentOut(Schema):
     last_conclusion: str
     next_due: date | None
     label: Label
-    is_mandatory: bool
+    mandatory_status: MandatoryStatus = Field(
+        description=(
+            "undecided: used for trade, safety, health or the environment without a catalogue "
+            "item that decides (无法判定)"
+        )
+    )
+    is_mandatory: bool = Field(description="mandatory_status is mandatory (false when undecided)")
     declared_mandatory: bool | None = Field(
         description="What the imported ledger says (是否强检); null when it says nothing"
     )
@@ -131,7 +147,10 @@ class LedgerQuery(Schema):
     label: Label | None = None
     due_within_days: int | None = Field(None, ge=0, le=3650)
     overdue: bool = False
-    mandatory: bool | None = None
+    mandatory: bool | None = Field(
+        None, description="true: mandatory; false: not mandatory or undecided"
+    )
+    mandatory_status: MandatoryStatus | None = None
     department: str = Field("", max_length=100)
     abc_class: AbcClass | None = None
     catalogue_item: Id | None = None
@@ -146,6 +165,7 @@ class LedgerQuery(Schema):
             due_within_days=self.due_within_days,
             overdue=self.overdue,
             mandatory=self.mandatory,
+            mandatory_status=self.mandatory_status or "",
             department=self.department,
             abc_class=self.abc_class or "",
             catalogue_item=self.catalogue_item,
@@ -198,6 +218,7 @@ class SummaryOut(Schema):
     due_30: int
     overdue: int
     mandatory: int
+    mandatory_undecided: int = Field(description="Mandatory verification cannot be decided")
     label_green: int
     label_yellow: int
     label_red: int
@@ -243,7 +264,9 @@ def instrument_list(request, query: Query[LedgerQuery]):
     )
 
 
-@router.post("/instruments", response={201: InstrumentOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/instruments", response={201: InstrumentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
 def instrument_create(request, payload: InstrumentIn):
     data = payload.dict(exclude={"organisation"})
     data["catalogue_item"] = _catalogue_item(data["catalogue_item"])

@@ -47,6 +47,16 @@ MANDATORY_PURPOSES = frozenset(
 )
 
 
+class MandatoryStatus(models.TextChoices):
+    """What the platform decides of 强制检定 from the catalogue item and the purpose."""
+
+    MANDATORY = "mandatory", _("Mandatory verification")
+    NOT_MANDATORY = "not_mandatory", _("Not mandatory")
+    # Used for one of the four purposes, but no checked catalogue row says whether it is in the
+    # catalogue: the platform cannot tell "not mandatory" from "not in our copy of the table".
+    UNDECIDED = "undecided", _("Cannot decide (无法判定)")
+
+
 class InstrumentStatus(models.TextChoices):
     IN_USE = "in_use", _("In use (在用)")
     SUSPENDED = "suspended", _("Suspended (停用)")

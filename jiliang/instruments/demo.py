@@ -69,7 +69,8 @@ SITUATIONS = {
     "sealed": (None, Conclusion.PASS, InstrumentStatus.SEALED, "产品线调整，暂时封存。"),
     "retired": (None, Conclusion.PASS, InstrumentStatus.RETIRED, "磨损超差，无修复价值，已报废。"),
 }
-# Given first, to periodically verified mandatory instruments only: the overdue ones go into the
+# Given first, to periodically verified mandatory instruments only (trade instruments first, then
+# the safety pressure gauges): the overdue ones go into the
 # demo's past orders (orders.demo), the ones due in 10 to 27 days into none, so that the
 # enterprise's mandatory filing finds them.
 MANDATORY_SITUATIONS = {"mandatory_overdue", "mandatory_due_soon"}
@@ -240,7 +241,8 @@ HUACHUANG = Ledger(
         ("电子天平", "FA2004", "上海舜宇恒平", "0~200 g", "Ⅰ级", V, 12, OTHER, "B", "质量部", 1),
         ("接地电阻测试仪", "UT521", "优利德", "0~2000 Ω", "±2%", V, 12, SAFETY, "B", "设备部", 1),
         ("数字兆欧表", "UT511", "优利德", "0~10 GΩ", "±3%", V, 12, SAFETY, "B", "设备部", 1),
-        ("压力表", "Y-100", "红旗仪表", "0~1.6 MPa", "1.6级", V, 6, SAFETY, "B", "设备部", 3),
+        # Process gauges (其他), not safety ones: verified at will, not under 强制检定.
+        ("压力表", "Y-100", "红旗仪表", "0~1.6 MPa", "1.6级", V, 6, OTHER, "B", "设备部", 3),
         ("电子台秤", "TCS-150", "上海耀华", "0~150 kg", "Ⅲ级", V, 12, TRADE, "A", "仓库", 2),
         ("电子计价秤", "ACS-15", "上海友声", "0~15 kg", "Ⅲ级", V, 12, TRADE, "A", "食堂", 1),
         ("冷水水表", "LXS-25E", "宁波水表", "DN25，Q3=6.3 m³/h", "2级",
@@ -310,6 +312,9 @@ class _Loader:
                 and (situation in DUE_SITUATIONS or not i.is_mandatory)
                 and (situation not in MANDATORY_SITUATIONS or (i.is_mandatory and _periodic(i)))
             ]
+            if situation in MANDATORY_SITUATIONS:
+                # The trade instruments first: orders.demo verifies the overdue ones.
+                eligible.sort(key=lambda i: i.purpose != TRADE)
             situations.update((i.management_number, situation) for i in eligible[:count])
         for instrument in instruments:
             situation = situations.get(instrument.management_number, "normal")

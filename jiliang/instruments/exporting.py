@@ -25,6 +25,7 @@ WORDS = {
     "conclusion": parsing.parse_conclusion.canonical,
 }
 DATE_FORMAT = "yyyy-mm-dd"
+UNDECIDED_WORD = "无法判定"  # read back as "the ledger says nothing" (parsing.UNDECIDED_WORDS)
 
 
 def export_ledger(instruments, *, title: str, today: date) -> bytes:
@@ -98,9 +99,12 @@ def _values(instrument, record, number: int, today: date) -> dict:
     values["row_number"] = number
     # What the ledger said, where it said something; else the platform's decision.
     declared = instrument.declared_mandatory
-    values["declared_mandatory"] = (
-        "是" if (instrument.is_mandatory if declared is None else declared) else "否"
-    )
+    if declared is None and instrument.is_undecided:
+        values["declared_mandatory"] = UNDECIDED_WORD
+    else:
+        values["declared_mandatory"] = (
+            "是" if (instrument.is_mandatory if declared is None else declared) else "否"
+        )
     values["catalogue_item"] = str(instrument.catalogue_item or "")
     values["label"] = LABEL_WORDS[instrument.label_on(today)]
     if record is not None:

@@ -8,6 +8,7 @@ from jiliang.instruments.choices import (
     Conclusion,
     InstrumentStatus,
     Label,
+    MandatoryStatus,
     Purpose,
     Traceability,
 )
@@ -24,7 +25,18 @@ from jiliang.instruments.services import INSTRUMENT_FIELDS, RECORD_FIELDS
 from jiliang.orgs.models import Organisation
 
 ANY = [("", _("Any"))]
-YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+# The ledger's words for the mandatory filter ("yes"/"no" kept from links already shared).
+MANDATORY_FILTER = {
+    "yes": MandatoryStatus.MANDATORY,
+    "no": MandatoryStatus.NOT_MANDATORY,
+    "undecided": MandatoryStatus.UNDECIDED,
+}
+MANDATORY_CHOICES = [
+    ("", _("Any")),
+    ("yes", _("Yes")),
+    ("no", _("No")),
+    ("undecided", _("Cannot decide (无法判定)")),
+]
 DEPARTMENT_LIST = "department-names"  # the id of the ledger page's <datalist>
 
 
@@ -84,7 +96,9 @@ class LedgerFilterForm(forms.Form):
         label=_("Due within (days)"), required=False, min_value=0, max_value=3650
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    mandatory = forms.ChoiceField(label=_("Mandatory verification"), required=False, choices=YES_NO)
+    mandatory = forms.ChoiceField(
+        label=_("Mandatory verification"), required=False, choices=MANDATORY_CHOICES
+    )
     # Free text with the known departments offered by a datalist the page loads afterwards:
     # listing them takes longer than the rest of the page on a large ledger.
     department = forms.CharField(
@@ -113,7 +127,6 @@ class LedgerFilterForm(forms.Form):
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
         item = data.get("catalogue_item")
-        mandatory = {"yes": True, "no": False}.get(data.get("mandatory", ""))
         return LedgerFilters(
             query=data.get("q", ""),
             organisation=data.get("organisation"),
@@ -121,7 +134,7 @@ class LedgerFilterForm(forms.Form):
             label=data.get("label", ""),
             due_within_days=data.get("due_within"),
             overdue=data.get("overdue", False),
-            mandatory=mandatory,
+            mandatory_status=MANDATORY_FILTER.get(data.get("mandatory", ""), ""),
             department=data.get("department", ""),
             abc_class=data.get("abc_class", ""),
             catalogue_item=item.pk if item else None,

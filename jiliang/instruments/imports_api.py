@@ -51,7 +51,10 @@ class MappingIn(Schema):
     )
 
 
-@router.post("/instruments/imports", response={202: LedgerImportOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/instruments/imports",
+    response={202: LedgerImportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
 def import_upload(
     request, file: File[UploadedFile], organisation: Form[Id | None] = None, sheet: Form[str] = ""
 ):
@@ -141,7 +144,9 @@ class LedgerSettingsIn(Schema):
     number_prefix: str = Field(max_length=20)
 
 
-@router.get("/instruments/import-settings", response={200: LedgerSettingsOut, 400: ErrorOut})
+@router.get(
+    "/instruments/import-settings", response={200: LedgerSettingsOut, 400: ErrorOut, 404: ErrorOut}
+)
 def import_settings(request, organisation: Id | None = None):
     """How imports number instruments without a management number, and the remembered words."""
     target = organisation_for_new_instrument(request, organisation)
@@ -149,7 +154,8 @@ def import_settings(request, organisation: Id | None = None):
 
 
 @router.put(
-    "/instruments/import-settings", response={200: LedgerSettingsOut, 400: ErrorOut, 403: ErrorOut}
+    "/instruments/import-settings",
+    response={200: LedgerSettingsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def import_settings_update(request, payload: LedgerSettingsIn, organisation: Id | None = None):
     target = organisation_for_new_instrument(request, organisation)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.core.models import TimeStampedModel
-from jiliang.core.scoping import OrganisationScopedQuerySet
+from jiliang.core.scoping import OrganisationScopedQuerySet, any_of
 from jiliang.instruments import schedule
 from jiliang.instruments.choices import (
     MANDATORY_PURPOSES,
@@ -23,6 +23,7 @@ from jiliang.instruments.choices import (
     InstrumentStatus,
     Label,
     MandatoryForm,
+    MandatoryStatus,
     Purpose,
     RecordKind,
     Supervision,
@@ -37,6 +38,7 @@ from jiliang.instruments.validators import (
 )
 
 MANDATORY_SUPERVISIONS = [Supervision.MANDATORY_VERIFICATION, Supervision.BOTH]
+_FOUR = sorted(MANDATORY_PURPOSES)
 
 
 class ReadableJSONEncoder(DjangoJSONEncoder):
@@ -50,6 +52,9 @@ class ReadableJSONEncoder(DjangoJSONEncoder):
 class CatalogueItem(models.Model):
     """A row of 《实施强制管理的计量器具目录》 (SAMR 公告2020年第42号): reference data."""
 
+    number = models.PositiveSmallIntegerField(
+        _("number"), null=True, blank=True, help_text=_("序号 of the item in the official table")
+    )
     item = models.CharField(_("item"), max_length=100, help_text=_("项目, the first level"))
     category = models.CharField(
         _("category"), max_length=200, help_text=_("种类, the second level")
@@ -67,6 +72,15 @@ class CatalogueItem(models.Model):
         choices=MandatoryForm.choices,
         blank=True,
     )
+    scope_purposes = models.CharField(
+        _("mandatory for"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "强制检定的范围: the purposes for which the item is mandatory, separated by spaces; "
+            "blank for all four."
+        ),
+    )
     scope_note = models.CharField(_("scope"), max_length=300, blank=True)
     keywords = models.CharField(
         _("other names"),
@@ -74,7 +88,7 @@ class CatalogueItem(models.Model):
         blank=True,
         help_text=_("Words in instrument names that mean this item, separated by spaces."),
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("catalogue item")
@@ -91,6 +105,14 @@ class CatalogueItem(models.Model):
     def requires_verification(self) -> bool:
         return self.supervision in MANDATORY_SUPERVISIONS
 
+    def covers(self, purpose: str) -> bool:
+        """Whether the item's scope takes in ``purpose`` (one of the four purposes)."""
+        return not self.scope_purposes or purpose in self.scope_purposes.split()
+
+    def get_scope_purposes_display(self) -> str:
+        purposes = self.scope_purposes.split() or [p for p in Purpose if p in MANDATORY_PURPOSES]
+        return "、".join(str(Purpose(code).label) for code in purposes)
+
     def match_terms(self) -> list[str]:
         return [term for term in (self.category, self.item, *self.keywords.split()) if term]
 
@@ -101,9 +123,33 @@ class InstrumentQuerySet(OrganisationScopedQuerySet):
 
     @staticmethod
     def mandatory_condition() -> Q:
-        return Q(catalogue_item__supervision__in=MANDATORY_SUPERVISIONS) & Q(
-            purpose__in=MANDATORY_PURPOSES
+        """``schedule.mandatory_status`` is ``mandatory``, in SQL. The purpose codes are
+        distinct words, none inside another, so ``contains`` finds one in the scope."""
+        in_scope = any_of(
+            [Q(purpose=code, catalogue_item__scope_purposes__contains=code) for code in _FOUR]
         )
+        return (
+            Q(catalogue_item__supervision__in=MANDATORY_SUPERVISIONS)
+            & Q(purpose__in=MANDATORY_PURPOSES)
+            & (Q(catalogue_item__scope_purposes="") | in_scope)
+        )
+
+    @staticmethod
+    def undecided_condition() -> Q:
+        """``schedule.mandatory_status`` is ``undecided``, in SQL."""
+        return Q(purpose__in=MANDATORY_PURPOSES) & (
+            Q(catalogue_item__isnull=True) | Q(catalogue_item__supervision="")
+        )
+
+    @staticmethod
+    def mandatory_status_condition(status: str) -> Q:
+        mandatory = InstrumentQuerySet.mandatory_condition()
+        undecided = InstrumentQuerySet.undecided_condition()
+        return {
+            MandatoryStatus.MANDATORY: mandatory,
+            MandatoryStatus.UNDECIDED: undecided,
+            MandatoryStatus.NOT_MANDATORY: ~mandatory & ~undecided,
+        }[status]
 
     def with_label(self, today):
         """Annotate ``label``: the same rule as ``Instrument.label_on`` in SQL, for filtering."""
@@ -289,14 +335,26 @@ class Instrument(TimeStampedModel):
             )
 
     @property
+    def mandatory_status(self) -> str:
+        return schedule.mandatory_status(self.catalogue_item, self.purpose)
+
+    @property
     def is_mandatory(self) -> bool:
-        return schedule.is_mandatory(self.catalogue_item, self.purpose)
+        return self.mandatory_status == MandatoryStatus.MANDATORY
+
+    @property
+    def is_undecided(self) -> bool:
+        return self.mandatory_status == MandatoryStatus.UNDECIDED
 
     @property
     def ledger_disagrees(self) -> bool:
         """Whether the imported ledger says otherwise than the platform about mandatory
-        verification."""
-        return self.declared_mandatory is not None and self.declared_mandatory != self.is_mandatory
+        verification; never while the platform cannot decide."""
+        return (
+            self.declared_mandatory is not None
+            and not self.is_undecided
+            and self.declared_mandatory != self.is_mandatory
+        )
 
     @property
     def verification_date_unknown(self) -> bool:

@@ -312,8 +312,14 @@ parse_mandatory_word = word_parser(
 )
 
 
+# What the platform's own export writes when it cannot decide: the ledger then says nothing.
+UNDECIDED_WORDS = frozenset({"无法判定", "待定", "不确定"})
+
+
 def parse_mandatory(text: str) -> bool | None:
     """是/否, 强检/非强检, 强检工作计量器具: what the ledger says of mandatory verification."""
+    if normalise(text) in UNDECIDED_WORDS:
+        return None
     try:
         word = parse_mandatory_word(text)
     except Unfamiliar as unfamiliar:

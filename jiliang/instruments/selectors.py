@@ -42,7 +42,8 @@ class LedgerFilters:
     label: str = ""
     due_within_days: int | None = None
     overdue: bool = False
-    mandatory: bool | None = None
+    mandatory: bool | None = None  # False: not mandatory, or undecided
+    mandatory_status: str = ""  # a MandatoryStatus
     department: str = ""
     abc_class: str = ""
     catalogue_item: int | None = None
@@ -80,6 +81,10 @@ def _apply_filters(instruments, filters: LedgerFilters, today: date):
     if filters.mandatory is not None:
         mandatory = Instrument.objects.mandatory_condition()
         instruments = instruments.filter(mandatory if filters.mandatory else ~mandatory)
+    if filters.mandatory_status:
+        instruments = instruments.filter(
+            Instrument.objects.mandatory_status_condition(filters.mandatory_status)
+        )
     if filters.due_within_days is not None:
         instruments = instruments.filter(
             next_due__gte=today, next_due__lte=today + timedelta(days=filters.due_within_days)
@@ -113,6 +118,15 @@ def record_history(*, user, instrument: Instrument):
     )
 
 
+def last_record(*, user, instrument: Instrument) -> VerificationRecord | None:
+    """The newest record that stands (not corrected): the one the ledger's dates follow."""
+    return record_history(user=user, instrument=instrument).current().first()
+
+
+def instrument_editable(*, user, instrument: Instrument) -> bool:
+    return Instrument.objects.editable_by(user).filter(pk=instrument.pk).exists()
+
+
 def ledger_summary(*, user, today: date, organisation: int | None = None) -> dict:
     """The dashboard counts of the visible ledger, in one query. Retired instruments count in
     the total only. The label counts use the label's conditions directly: evaluating the label
@@ -132,6 +146,7 @@ def ledger_summary(*, user, today: date, organisation: int | None = None) -> dic
         ),
         overdue=Count("pk", filter=active & Q(next_due__lt=today)),
         mandatory=Count("pk", filter=active & Instrument.objects.mandatory_condition()),
+        mandatory_undecided=Count("pk", filter=active & Instrument.objects.undecided_condition()),
         label_red=Count("pk", filter=active & red),
         label_yellow=Count("pk", filter=active & ~red & Q(last_conclusion=Conclusion.RESTRICTED)),
     )

@@ -16,17 +16,22 @@ DUE_SOON_DAYS = 30
 
 
 def due_counts(*, user, today: date, within_days: int = DUE_SOON_DAYS) -> dict[str, int]:
-    """Of the instruments the user sees, not retired: how many are overdue and how many fall
-    due from today to ``within_days`` days ahead (as the ledger list's ``overdue`` and
-    ``due_within`` filters count them). One query, reading only the rows due by then (the
-    ``organisation, next_due`` index)."""
+    """Of the instruments the user sees, not retired: how many are overdue, how many fall due
+    from today to ``within_days`` days ahead (as the ledger list's ``overdue`` and
+    ``due_within`` filters count them), and how many are used for one of the four purposes of
+    计量法 §9 without a catalogue item that decides mandatory verification (its ``undecided``
+    filter). One query, reading only the rows due by then (the ``organisation, next_due``
+    index) and those without a deciding catalogue item."""
+    horizon = today + timedelta(days=within_days)
+    undecided = Instrument.objects.undecided_condition()
     return (
         Instrument.objects.visible_to(user)
-        .filter(next_due__lte=today + timedelta(days=within_days))
+        .filter(Q(next_due__lte=horizon) | undecided)
         .exclude(status=InstrumentStatus.RETIRED)
         .aggregate(
             overdue=Count("pk", filter=Q(next_due__lt=today)),
-            due_soon=Count("pk", filter=Q(next_due__gte=today)),
+            due_soon=Count("pk", filter=Q(next_due__gte=today, next_due__lte=horizon)),
+            undecided=Count("pk", filter=undecided),
         )
     )
 
@@ -46,6 +51,15 @@ def ledger_todos(user, today: date) -> list[ToDo]:
             count=counts["due_soon"],
             url=f"{ledger}?due_within={DUE_SOON_DAYS}&sort=due",
             severity=Severity.WARNING,
+        ),
+        ToDo(
+            label=_(
+                "Instruments whose mandatory verification cannot be decided: choose their "
+                "catalogue item"
+            ),
+            count=counts["undecided"],
+            url=f"{ledger}?mandatory=undecided",
+            severity=Severity.INFO,
         ),
     ]
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("catalogue/import/", views.CatalogueImportView.as_view(), name="catalogue_import"),
     path("catalogue/suggest/", views.CatalogueSuggestView.as_view(), name="catalogue_suggest"),
     path("<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument_detail"),
+    # What the labels' QR codes open: printed labels last for years, so this path stays.
+    path("<int:pk>/scan/", views.InstrumentScanView.as_view(), name="instrument_scan"),
     path("<int:pk>/edit/", views.InstrumentUpdateView.as_view(), name="instrument_update"),
     path("<int:pk>/label.pdf", views.LabelView.as_view(), name="label"),
     path("<int:pk>/records/new/", views.RecordCreateView.as_view(), name="record_create"),

@@ -263,7 +263,10 @@ def _managed_organisation(request, organisation_id, roles) -> Organisation:
     return organisation
 
 
-@router.get("/reminder-settings", response={200: ReminderPolicyOut, 400: ErrorOut, 403: ErrorOut})
+@router.get(
+    "/reminder-settings",
+    response={200: ReminderPolicyOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
 def reminder_settings_detail(request, query: Query[OrganisationQuery]):
     """When the organisation's instruments are reminded and to whom; for its administrators
     and staff."""
@@ -273,7 +276,10 @@ def reminder_settings_detail(request, query: Query[OrganisationQuery]):
     return services.policy_for(organisation)
 
 
-@router.put("/reminder-settings", response={200: ReminderPolicyOut, 400: ErrorOut, 403: ErrorOut})
+@router.put(
+    "/reminder-settings",
+    response={200: ReminderPolicyOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
 def reminder_settings_update(
     request, query: Query[OrganisationQuery], payload: ReminderPolicyFields
 ):
@@ -284,7 +290,7 @@ def reminder_settings_update(
 
 @router.post(
     "/reminder-settings/contacts",
-    response={201: DepartmentContactOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: DepartmentContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def department_contact_add(request, query: Query[OrganisationQuery], payload: DepartmentContactIn):
     """Make a member a contact of a department: they receive its instruments' reminders."""
@@ -313,7 +319,10 @@ def department_contact_remove(request, contact_id: Id):
     return Status(204, None)
 
 
-@router.get("/reminder-problems", response={200: ReminderProblemsOut, 400: ErrorOut, 403: ErrorOut})
+@router.get(
+    "/reminder-problems",
+    response={200: ReminderProblemsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
 def reminder_problems(request, query: Query[OrganisationQuery]):
     """What kept reminders and messages from the organisation's people in the last 30 days:
     nobody to remind, missing or invalid addresses, e-mail that failed or may not have

@@ -9,6 +9,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from jiliang.core import demos
+        from jiliang.notifications import audit_labels
+
+        audit_labels.register()  # its events in words (core.audit)
 
         # Last: the reminders are of the ledgers' final due dates, after the orders (40) have
         # verified instruments and every other part that may change the ledgers.

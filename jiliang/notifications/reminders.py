@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from jiliang.core.bulk import insert_rows
+from jiliang.instruments import schedule
 from jiliang.instruments.choices import InstrumentStatus
 from jiliang.instruments.models import Instrument
 from jiliang.notifications import services
@@ -445,15 +446,7 @@ def _digest(user, rows, today, ledger: str) -> services.Message:
 
 
 def _reminder_line(row, today) -> str:
-    days = (row["due_date"] - today).days
-    if days > 0:
-        when = ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
-    elif days == 0:
-        when = _("due today")
-    else:
-        when = ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {
-            "days": -days
-        }
+    when = schedule.due_in_words(row["due_date"], today)
     department = f" · {row['instrument__department']}" if row["instrument__department"] else ""
     return (
         f"{row['instrument__management_number']} {row['instrument__name']}{department} — "

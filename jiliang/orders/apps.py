@@ -10,9 +10,12 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from jiliang.core import demos, navigation
         from jiliang.core.roles import DashboardRole
-        from jiliang.orders import panels, todos
+        from jiliang.instruments import actions
+        from jiliang.orders import audit_labels, instrument_actions, panels, todos
 
+        audit_labels.register()  # its events in words (core.audit)
         todos.register()  # the enterprise's and the institution's to-dos (core.dashboards)
+        actions.register("orders.send", instrument_actions.send_for_service, order=20)
         panels.register()  # the regulator dashboard's link to the statistics
         demos.registry.register("orders", "jiliang.orders.demo.load", order=40)
 

@@ -14,10 +14,10 @@ its id in a template directory (``templates/orders/certificate_pdf_7.html`` in t
       {{ block.super }}{% endblock %}
     {% block signatures %}…the institution's own lines for 检定员, 核验员, 批准人…{% endblock %}
 
-The blocks are ``style``, ``header``, ``facts``, ``signatures`` and ``footer``; the context is
-what ``certificate_context`` returns. Images must be ``data:`` URIs or absolute ``file://``
-paths (the PDF is rendered without a base URL). The printed words are the customary Chinese
-ones and are not translated.
+The blocks are ``style``, ``header``, ``facts``, ``standards``, ``signatures`` and
+``footer``; the context is what ``certificate_context`` returns. Images must be ``data:`` URIs
+or absolute ``file://`` paths (the PDF is rendered without a base URL). The printed words are
+the customary Chinese ones and are not translated.
 
 What the public may see
 -----------------------
@@ -33,12 +33,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 import segno
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.template.loader import select_template
 from django.urls import reverse
@@ -48,9 +49,18 @@ from weasyprint import HTML
 
 from jiliang.core import audit
 from jiliang.core.services import require_organisation_role
+from jiliang.instruments import schedule
 from jiliang.instruments.choices import Conclusion
+from jiliang.instruments.cycles import usual_cycle
+from jiliang.instruments.models import VerificationRecord
 from jiliang.orders.choices import OrderKind, OrderStatus
-from jiliang.orders.models import EDITOR_ROLES, Order, OrderItem, TransitionRefused
+from jiliang.orders.models import (
+    EDITOR_ROLES,
+    CertificateNumberRule,
+    Order,
+    OrderItem,
+    TransitionRefused,
+)
 
 VERIFICATION_KINDS = frozenset({OrderKind.MANDATORY_VERIFICATION, OrderKind.VERIFICATION})
 # The printed title, and the word for the date of the result, per kind of order.
@@ -97,11 +107,38 @@ def _qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(border=4)
 
 
+def suggested_regulation(item: OrderItem) -> str:
+    """检定依据 the platform knows for the item's kind of instrument: the regulation of its
+    usual verification cycle (instruments.cycles), "" when it knows none."""
+    instrument = item.instrument
+    if instrument is None:
+        return ""
+    catalogue_item = instrument.catalogue_item
+    cycle = usual_cycle(instrument.name, catalogue_item.category if catalogue_item else "")
+    return f"{cycle.regulation} {cycle.instrument}" if cycle else ""
+
+
+def certificate_valid_until(item: OrderItem) -> date | None:
+    """有效期至: the date the result states; else, for a verification passed, the date the
+    ledger will compute once the order completes (schedule.next_due over the instrument's
+    current records with this result as the latest): the result's date plus the interval,
+    or an instrument's replacement date. A calibration states one only when given."""
+    if item.valid_until or item.instrument is None or not item.result_date:
+        return item.valid_until
+    if item.order.kind not in VERIFICATION_KINDS or item.conclusion == Conclusion.FAIL:
+        return None
+    records = VerificationRecord.objects.filter(instrument=item.instrument).current()
+    result = SimpleNamespace(date=item.result_date, valid_until=None)
+    return schedule.next_due(item.instrument, [result, *records.newest_first()])
+
+
 def certificate_context(item: OrderItem, *, issued: date) -> dict:
     """What a certificate template receives."""
     order = item.order
     url = check_url(item)
     return {
+        "valid_until": certificate_valid_until(item),
+        "standards": list(item.standards.all()),
         "item": item,
         "order": order,
         "institution": order.institution,
@@ -167,30 +204,64 @@ def certificate_generate(*, actor, item: OrderItem) -> OrderItem:
         raise ValidationError(
             _("Record the result first: the certificate shows the conclusion and its date.")
         )
+    today = timezone.localdate()
+    number_before = item.certificate_number
+    if not item.certificate_number:
+        item.certificate_number = allocate_number(order.institution, today)
     if not item.certificate_number:
         raise ValidationError(
             {
                 "certificate_number": _(
-                    "Record the certificate number first: it is printed on the certificate."
+                    "Record the certificate number first: the institution has no rule to "
+                    "number its certificates."
                 )
             }
         )
-    pdf = render_certificate_pdf(item, issued=timezone.localdate())
+    pdf = render_certificate_pdf(item, issued=today)
     before = item.certificate.name
     item.certificate.save("certificate.pdf", ContentFile(pdf), save=False)
     # The result it shows, to tell when a result recorded again makes it outdated.
     item.certificate_facts = item.result_digest()
-    OrderItem.objects.filter(pk=item.pk).update(
-        certificate=item.certificate.name, certificate_facts=item.certificate_facts
-    )
+    try:
+        with transaction.atomic():  # a number typed for another item meanwhile
+            OrderItem.objects.filter(pk=item.pk).update(
+                certificate=item.certificate.name,
+                certificate_facts=item.certificate_facts,
+                certificate_number=item.certificate_number,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"certificate_number": _("This institution has issued this certificate number.")}
+        ) from None
+    changes = {"certificate": [before, item.certificate.name]}
+    if number_before != item.certificate_number:
+        changes["certificate_number"] = [number_before, item.certificate_number]
     audit.record(
         actor=actor,
         action="orders.item.certificate_generated",
         instance=item,
         organisation=order.enterprise,
-        changes={"certificate": [before, item.certificate.name]},
+        changes=changes,
     )
     return item
+
+
+def allocate_number(institution, today: date) -> str:
+    """The next certificate number by the institution's rule ("" without one), taken in the
+    caller's transaction: the rule's row stays locked until it commits, so certificates
+    generated at once get consecutive numbers, and one that fails after taking its number
+    rolls the sequence back with it (no gap). A number already given by hand is passed over."""
+    rule = CertificateNumberRule.objects.select_for_update().filter(institution=institution)
+    rule = rule.first()
+    if rule is None:
+        return ""
+    seq = rule.next_sequence(today.year)
+    issued = OrderItem.objects.filter(institution=institution)
+    while issued.filter(certificate_number=rule.number(today.year, seq)).exists():
+        seq += 1
+    rule.year, rule.last_sequence = today.year, seq
+    rule.save(update_fields=["year", "last_sequence"])
+    return rule.number(today.year, seq)
 
 
 @dataclass(frozen=True)
@@ -226,7 +297,7 @@ def _public(item: OrderItem) -> PublicCertificate:
         date=item.result_date,
         conclusion=item.conclusion,
         conclusion_label=item.get_conclusion_display(),
-        valid_until=item.valid_until,
+        valid_until=certificate_valid_until(item),
         completed=order.status == OrderStatus.COMPLETED,
     )
 

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from unittest import mock
 
 from django.contrib.auth import get_user_model
@@ -34,14 +35,25 @@ from jiliang.core.dates import period_end
 from jiliang.instruments.choices import Conclusion, InstrumentStatus, Traceability
 from jiliang.instruments.demo import demo_organisation
 from jiliang.instruments.models import Instrument
-from jiliang.orders import services
+from jiliang.orders import certificates, institution_services, services
 from jiliang.orders.choices import OrderKind, ServiceMode
 from jiliang.orders.models import Order, OrderPause
+from jiliang.orders.numbering import DEFAULT_PATTERN
 
 V, CAL = Traceability.VERIFICATION, Traceability.CALIBRATION
 PASS, RESTRICTED = Conclusion.PASS, Conclusion.RESTRICTED
 # Numbers above those of the demo ledgers' records (at most 099999), one series per year.
 FIRST_CERTIFICATE = 100001
+# The institute's measurement standards: (a word of the instruments it serves, name,
+# certificate of its assessment, uncertainty or accuracy, days it is valid yet).
+STANDARDS = [
+    ("压力表", "精密压力表标准装置", "[2019]豫量标法证字第012号", "0.25 级", 540),
+    ("卡尺", "量块标准装置", "[2018]豫量标法证字第045号", "3 等量块", 410),
+    ("天平", "E2 等级砝码标准装置", "[2020]豫量标法证字第031号", "E2 等级", 720),
+    ("秤", "F1 等级砝码标准装置", "[2020]豫量标法证字第032号", "F1 等级", 720),
+    ("万用表", "多功能校准源标准装置", "[2021]豫量标法证字第076号", "U=0.005%（k=2）", 300),
+    ("报警器", "可燃气体检测报警器检定装置", "[2017]豫量标法证字第108号", "U=2%（k=2）", 200),
+]
 TRADE_INSTRUMENTS = ["电子台秤", "电子计价秤", "电子汽车衡", "燃油加油机"]
 # When in the day each step happens (the minutes shift a little from order to order).
 HOURS = {
@@ -97,6 +109,7 @@ class _Loader:
 
     def load(self) -> None:
         """The orders, oldest first; each step ``n`` working days ago (W n)."""
+        self.certificate_settings()
         self.standard_of_huachuang()  # W47
         self.dial_gauges()  # W40
         self.clamp_meters()  # W37
@@ -118,6 +131,24 @@ class _Loader:
         self.draft_of_hengxin()  # W1
         self.submitted_by_huachuang()  # W0
         self.draft_of_huachuang()  # W0
+
+    def certificate_settings(self) -> None:
+        """The institute numbers its certificates by a rule (HNJL2026-00001) and keeps its
+        measurement standards; a result names those made for its kind of instrument."""
+        institution_services.number_rule_set(
+            actor=self.staff, institution=self.institute, prefix="HNJL", pattern=DEFAULT_PATTERN
+        )
+        self.standards = {
+            keyword: institution_services.standard_create(
+                actor=self.staff,
+                institution=self.institute,
+                name=name,
+                certificate_number=number,
+                accuracy=accuracy,
+                valid_until=self.today + timedelta(days=days),
+            )
+            for keyword, name, number, accuracy, days in STANDARDS
+        }
 
     # Completed -----------------------------------------------------------------------------
 
@@ -305,7 +336,7 @@ class _Loader:
                 actor=self.staff, order=order, visit_date=self.workdays_ago(9)
             )
         self.receive(order, 9)  # the visit: the clock starts
-        self.results(order, 4, count=1)
+        self.results(order, 4, count=1, generate=True)
 
     def mailed(self) -> None:
         """Mailed in by courier, past its deadline, no result yet."""
@@ -332,7 +363,8 @@ class _Loader:
             4,
             description="质检部量具周期检定",
         )
-        self.run(order, submit=3, accept=3, receive=2, results=1, count=1)
+        self.run(order, submit=3, accept=3, receive=2)
+        self.results(order, 1, count=1, generate=True)
 
     def returned(self) -> None:
         """Returned: a multimeter is calibrated, not verified."""
@@ -506,20 +538,37 @@ class _Loader:
             )
 
     def results(
-        self, order: Order, workdays_ago: int, conclusions=(), count: int | None = None
+        self,
+        order: Order,
+        workdays_ago: int,
+        conclusions=(),
+        count: int | None = None,
+        generate: bool = False,
     ) -> None:
         """A result for the first ``count`` items (all by default): a verification states its
-        validity, a calibration its errors and their uncertainty."""
+        validity, a calibration its errors and their uncertainty; each its regulation, the
+        standards used and the conditions. ``generate``: no number typed, the certificate
+        generated (numbered by the institute's rule)."""
         day = self.workdays_ago(workdays_ago)
         items = list(order.items.select_related("instrument").order_by("instrument__next_due"))
         for position, item in enumerate(items[:count]):
             instrument = item.instrument
             conclusion = conclusions[position] if position < len(conclusions) else PASS
             calibration = order.kind == OrderKind.CALIBRATION
+            on_site = order.service_mode == ServiceMode.ON_SITE
             result = {
                 "conclusion": conclusion,
                 "result_date": day,
-                "certificate_number": self.certificate_number(calibration, day),
+                "certificate_number": "" if generate else self.certificate_number(calibration, day),
+                "regulation": certificates.suggested_regulation(item),
+                "standards": [
+                    standard
+                    for keyword, standard in self.standards.items()
+                    if keyword in instrument.name
+                ],
+                "temperature": Decimal("20.0") + position,
+                "humidity": Decimal("52.0") - 3 * position,
+                "place": order.site_address if on_site else "本院计量检测大楼实验室",
             }
             if calibration:
                 result["measured_error"] = "最大示值误差 +0.3%"
@@ -530,6 +579,8 @@ class _Loader:
                 result["measured_error"] = "部分量程示值误差超差，限在合格量程内使用"
             with self.clock(workdays_ago, "result", position):
                 services.item_record_result(actor=self.staff, item=item, **result)
+                if generate:
+                    certificates.certificate_generate(actor=self.staff, item=item)
 
     @contextmanager
     def clock(self, workdays_ago: int, step: str, extra_minutes: int = 0) -> Iterator[None]:

@@ -19,7 +19,7 @@ from jiliang.orders.choices import (
     OrderStatus,
     ServiceMode,
 )
-from jiliang.orders.models import OrderPause
+from jiliang.orders.models import MeasurementStandard, OrderPause
 from jiliang.orders.selectors import OrderFilters
 from jiliang.orders.services import ORDER_FIELDS
 from jiliang.orgs.models import Organisation
@@ -370,6 +370,35 @@ class ItemResultForm(forms.Form):
     expanded_uncertainty = forms.CharField(
         label=_("Expanded uncertainty"), max_length=100, required=False
     )
+    regulation = forms.CharField(
+        label=_("Regulation (检定依据)"),
+        max_length=200,
+        required=False,
+        help_text=_("The JJG or JJF code and title, e.g. JJG 52-2013."),
+    )
+    standards = forms.ModelMultipleChoiceField(
+        label=_("Measurement standards used"),
+        queryset=MeasurementStandard.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    temperature = forms.DecimalField(
+        label=_("Temperature (°C)"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=-50,
+        max_value=100,
+        required=False,
+    )
+    humidity = forms.DecimalField(
+        label=_("Relative humidity (%)"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
     certificate = forms.FileField(
         label=_("Certificate"),
         required=False,
@@ -377,6 +406,23 @@ class ItemResultForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
         help_text=_("The signed certificate as PDF (or PNG, JPEG), at most 10 MB."),
     )
+
+    def __init__(self, *args, user, item, numbered: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        standards = self.fields["standards"]
+        standards.queryset = selectors.standards_to_choose(user=user, item=item)
+        if not standards.queryset.exists():
+            standards.help_text = _("The institution's administrators list its standards.")
+        if numbered:
+            self.fields["certificate_number"].help_text = _(
+                "Leave it empty: the number is given by the institution's rule when the "
+                "certificate is generated."
+            )
+        else:
+            self.fields["certificate_number"].help_text = _(
+                "The institution has no numbering rule: type the number to generate the "
+                "certificate."
+            )
 
     def clean_result_date(self):
         result_date = self.cleaned_data["result_date"]

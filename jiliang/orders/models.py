@@ -32,6 +32,11 @@ from jiliang.orders.choices import (
     Party,
     ServiceMode,
 )
+from jiliang.orders.institution_models import (  # noqa: F401  (the app's models, re-exported)
+    CertificateNumberRule,
+    MeasurementStandard,
+)
+from jiliang.orders.validators import validate_printable
 
 EDITOR_ROLES = frozenset({"admin", "staff"})
 S = OrderStatus
@@ -78,11 +83,6 @@ def due_for_filing(today: date) -> Q:
     return Q(next_due__lte=today + timedelta(FILING_HORIZON_DAYS)) | Q(
         next_due__isnull=True, last_record_date__isnull=True
     )
-
-
-def validate_printable(value: str) -> None:
-    if any(ord(char) < 32 or ord(char) == 127 for char in value):
-        raise ValidationError(_("Control characters are not allowed here."))
 
 
 def _stored_name(folder: str, upload, filename: str) -> str:
@@ -264,6 +264,9 @@ CERTIFIED_FIELDS = (
     "measured_error",
     "expanded_uncertainty",
 )
+# Printed too, added later: they join the digest only when given, so that certificates
+# generated before them are not flagged as outdated.
+CONDITION_FIELDS = ("regulation", "temperature", "humidity", "place")
 
 
 class OrderPartQuerySet(ScopedQuerySet):
@@ -305,6 +308,45 @@ class OrderItem(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     measured_error = models.CharField(_("measured error"), max_length=100, blank=True)
     expanded_uncertainty = models.CharField(_("expanded uncertainty"), max_length=100, blank=True)
+    regulation = models.CharField(
+        _("regulation"),
+        max_length=200,
+        blank=True,
+        validators=[validate_printable],
+        help_text=_("检定依据: the JJG or JJF code and title, e.g. JJG 52-2013."),
+    )
+    standards = models.ManyToManyField(
+        MeasurementStandard, verbose_name=_("measurement standards"), blank=True, related_name="+"
+    )
+    temperature = models.DecimalField(
+        _("temperature (°C)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-50, _("The temperature must be from −50 to 100 °C.")),
+            MaxValueValidator(100, _("The temperature must be from −50 to 100 °C.")),
+        ],
+    )
+    humidity = models.DecimalField(
+        _("relative humidity (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, _("The relative humidity must be from 0 to 100 %%.")),
+            MaxValueValidator(100, _("The relative humidity must be from 0 to 100 %%.")),
+        ],
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        validators=[validate_printable],
+        help_text=_("Where the measurement was made: the laboratory, or the site."),
+    )
     certificate = models.FileField(
         _("certificate"), upload_to=certificate_path, blank=True, validators=[validate_document]
     )
@@ -363,6 +405,10 @@ class OrderItem(models.Model):
     def result_digest(self) -> str:
         """A fingerprint of the recorded result as a certificate prints it."""
         facts = [str(getattr(self, name) or "") for name in CERTIFIED_FIELDS]
+        conditions = [str(getattr(self, name) or "") for name in CONDITION_FIELDS]
+        standards = sorted(standard.pk for standard in self.standards.all()) if self.pk else []
+        if any(conditions) or standards:
+            facts += [*conditions, standards]
         return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
 
     @property

@@ -18,6 +18,8 @@ from jiliang.instruments.selectors import text_search
 from jiliang.orders.choices import OPEN_STATUSES, OrderKind, Party
 from jiliang.orders.models import (
     EDITOR_ROLES,
+    CertificateNumberRule,
+    MeasurementStandard,
     Order,
     OrderAttachment,
     OrderItem,
@@ -268,6 +270,32 @@ def time_limits(*, institution) -> list[dict]:
     ]
 
 
+def number_rule(*, institution) -> CertificateNumberRule | None:
+    return CertificateNumberRule.objects.filter(institution=institution).first()
+
+
+def next_certificate_number(rule: CertificateNumberRule, today: date) -> str:
+    """The number the next generated certificate takes (unless one is typed meanwhile)."""
+    return rule.number(today.year, rule.next_sequence(today.year))
+
+
+def institution_standards(*, user, institution):
+    """The institution's measurement standards, those in use first."""
+    return (
+        MeasurementStandard.objects.visible_to(user)
+        .filter(institution=institution)
+        .order_by("-is_active", "name", "pk")
+    )
+
+
+def standards_to_choose(*, user, item: OrderItem):
+    """The standards a result may name: the institution's in use, and those it names already."""
+    return MeasurementStandard.objects.visible_to(user).filter(
+        Q(institution_id=item.institution_id, is_active=True)
+        | Q(pk__in=item.standards.values("pk"))
+    )
+
+
 def order_items(*, user, order: Order):
     """The order's items as the user sees them (none of an order they do not see)."""
     return OrderItem.objects.visible_to(user).filter(order=order)
@@ -286,6 +314,7 @@ def order_detail_parts(*, user, order: Order) -> dict:
         "items": list(
             order_items(user=user, order=order)
             .select_related("instrument", "record")
+            .prefetch_related("standards")  # in the digest of a generated certificate
             .order_by("instrument__management_number", "pk")
         ),
         "attachments": list(

@@ -451,6 +451,9 @@ def item_record_result(*, actor, item: OrderItem, **result) -> OrderItem:
     _require_party(actor, order, Party.INSTITUTION)
     if order.status != OrderStatus.IN_SERVICE:
         raise TransitionRefused(_("Results are recorded once the items are received."))
+    standards = result.pop("standards", None)
+    if standards is not None and any(s.institution_id != item.institution_id for s in standards):
+        raise ValidationError({"standards": _("Choose standards of the institution.")})
     before = {name: getattr(item, name) for name in result}
     for name, value in result.items():
         setattr(item, name, value)
@@ -475,14 +478,17 @@ def item_record_result(*, actor, item: OrderItem, **result) -> OrderItem:
             item.save(update_fields=result_fields)  # a certificate generated meanwhile stays
     except IntegrityError:
         raise ValidationError({"certificate_number": reused}) from None
+    changes = {name: [str(before[name] or ""), str(value or "")] for name, value in result.items()}
+    held = list(item.standards.all()) if standards is not None else []
+    if standards is not None and set(held) != set(standards):
+        changes["standards"] = [", ".join(map(str, held)), ", ".join(map(str, standards))]
+        item.standards.set(standards)
     audit.record(
         actor=actor,
         action="orders.item.result",
         instance=item,
         organisation=order.enterprise,
-        changes={
-            name: [str(before[name] or ""), str(value or "")] for name, value in result.items()
-        },
+        changes=changes,
     )
     return item
 

@@ -29,18 +29,32 @@ def order_statistics(
     until: date | None = None,
     today: date | None = None,
 ) -> list[dict]:
-    """One row per institution and kind of the orders submitted from ``since`` to ``until``
-    (both included, by the day of the last submission) that the user may count:
+    """The rows of ``statistics_table``."""
+    return statistics_table(user=user, since=since, until=until, today=today)["rows"]
+
+
+def statistics_table(
+    *,
+    user,
+    since: date | None = None,
+    until: date | None = None,
+    today: date | None = None,
+) -> dict:
+    """``{"rows": [...], "total": {...}}``: ``rows`` one per institution and kind of the
+    orders submitted from ``since`` to ``until`` (both included, by the day of the last
+    submission) that the user may count:
 
     ``institution`` (id), ``institution_name``, ``kind``, ``kind_name``, ``submitted``,
     ``open``, ``completed``, ``completed_on_time`` (completed on or before the deadline, or
     without one), ``cancelled``, ``on_time_percent`` (of the completed; None without any),
     ``average_workdays`` (from the start of the time limit to completion, in working days; None
     without any) and ``overdue`` (open past the deadline). Ordered by institution and kind.
+    ``total`` (全部): the counts of all rows, their on-time rate and the average working days
+    over all their orders (not the average of the rows' averages).
     """
     condition = _countable(user)
     if condition is None:
-        return []
+        return {"rows": [], "total": _total([], {})}
     today = today or timezone.localdate()
     orders = Order.objects.filter(condition, submitted_at__isnull=False)
     if since:
@@ -65,7 +79,7 @@ def order_statistics(
         )
         .order_by()
     )
-    durations = _average_workdays(orders)
+    durations = _workday_sums(orders)
     kind_order = {kind: position for position, kind in enumerate(OrderKind.values)}
     labels = dict(OrderKind.choices)
     result = [
@@ -76,7 +90,9 @@ def order_statistics(
             "kind_name": str(labels.get(row["kind"], row["kind"])),
             **{name: row[name] for name in COUNTS},
             "on_time_percent": percent(row["completed_on_time"], row["completed"]),
-            "average_workdays": durations.get((row["institution_id"], row["kind"])),
+            "average_workdays": _average(
+                *durations.get((row["institution_id"], row["kind"]), (0, 0))
+            ),
         }
         for row in rows
     ]
@@ -87,7 +103,7 @@ def order_statistics(
             kind_order.get(row["kind"], len(kind_order)),
         )
     )
-    return result
+    return {"rows": result, "total": _total(result, durations)}
 
 
 def _start_of(day: date) -> datetime:
@@ -112,10 +128,11 @@ def _countable(user) -> Q | None:
     return condition
 
 
-def _average_workdays(orders) -> dict[tuple[int, str], float]:
-    """Mean working days from ``clock_started`` to the (local) day of completion, per
-    institution and kind. The database groups the completed orders by those two days, so the
-    rows fetched are bounded by the days involved, not the number of orders."""
+def _workday_sums(orders) -> dict[tuple[int, str], tuple[int, int]]:
+    """Working days from ``clock_started`` to the (local) day of completion, summed, and the
+    orders summed, per institution and kind: ``{(institution, kind): (days, orders)}``. The
+    database groups the completed orders by those two days, so the rows fetched are bounded
+    by the days involved, not the number of orders."""
     pairs = list(
         orders.filter(
             status=OrderStatus.COMPLETED, clock_started__isnull=False, completed_at__isnull=False
@@ -134,7 +151,11 @@ def _average_workdays(orders) -> dict[tuple[int, str], float]:
         total = totals[(institution, kind)]
         total[0] += (worked[done] - worked[started]) * count
         total[1] += count
-    return {key: round(days / count, 1) for key, (days, count) in totals.items()}
+    return {key: (days, count) for key, (days, count) in totals.items()}
+
+
+def _average(days: int, orders: int) -> float | None:
+    return round(days / orders, 1) if orders else None
 
 
 def _workdays_up_to(first: date, last: date) -> dict[date, int]:
@@ -179,9 +200,13 @@ def chart_data(rows: list[dict]) -> dict:
     }
 
 
-def totals(rows: list[dict]) -> dict:
-    """The counts of all rows together, with their on-time rate (the average duration needs
-    the orders' own days: it is per row only)."""
+def _total(rows: list[dict], durations: dict) -> dict:
+    """The 全部 row: the counts of all rows together, their on-time rate, and the average
+    working days over every order measured (each order weighs the same)."""
     summed = {name: sum(row[name] for row in rows) for name in COUNTS}
     summed["on_time_percent"] = percent(summed["completed_on_time"], summed["completed"])
+    summed["average_workdays"] = _average(
+        sum(days for days, _orders in durations.values()),
+        sum(orders for _days, orders in durations.values()),
+    )
     return summed

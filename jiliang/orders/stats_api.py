@@ -18,11 +18,7 @@ class StatisticsQuery(Schema):
     until: date | None = None
 
 
-class StatisticsRowOut(Schema):
-    institution: int
-    institution_name: str
-    kind: str
-    kind_name: str
+class StatisticsTotalOut(Schema):
     submitted: int
     open: int
     completed: int
@@ -33,13 +29,31 @@ class StatisticsRowOut(Schema):
     overdue: int
 
 
+class StatisticsRowOut(StatisticsTotalOut):
+    institution: int
+    institution_name: str
+    kind: str
+    kind_name: str
+
+
+def _table(request, query: StatisticsQuery) -> dict:
+    if query.since and query.until and query.until < query.since:
+        raise ValidationError({"until": _("The end of the period is before its start.")})
+    return stats.statistics_table(
+        user=request.user, since=query.since, until=query.until, today=timezone.localdate()
+    )
+
+
 @router.get("/orders/statistics", response={200: list[StatisticsRowOut], 400: ErrorOut})
 def order_statistics(request, query: Query[StatisticsQuery]):
     """Per institution and kind, the orders submitted from ``since`` to ``until`` that you may
     count: regulators those of the enterprises in their regions, institutions those addressed to
     them, enterprises their own."""
-    if query.since and query.until and query.until < query.since:
-        raise ValidationError({"until": _("The end of the period is before its start.")})
-    return stats.order_statistics(
-        user=request.user, since=query.since, until=query.until, today=timezone.localdate()
-    )
+    return _table(request, query)["rows"]
+
+
+@router.get("/orders/statistics/total", response={200: StatisticsTotalOut, 400: ErrorOut})
+def order_statistics_total(request, query: Query[StatisticsQuery]):
+    """The same orders all together (全部): their counts, on-time rate and the average working
+    days over every completed order (each order weighs the same, whatever its row)."""
+    return _table(request, query)["total"]

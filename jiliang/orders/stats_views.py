@@ -30,9 +30,9 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = StatisticsFilterForm(self.request.GET)
-        rows = []
+        table = {"rows": [], "total": {}}
         if form.is_valid():  # a period that is not one counts nothing rather than everything
-            rows = stats.order_statistics(
+            table = stats.statistics_table(
                 user=self.request.user,
                 since=form.cleaned_data["since"],
                 until=form.cleaned_data["until"],
@@ -40,8 +40,8 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
             )
         return super().get_context_data(
             filter_form=form,
-            rows=rows,
-            totals=stats.totals(rows),
-            chart_data=stats.chart_data(rows),
+            rows=table["rows"],
+            totals=table["total"],
+            chart_data=stats.chart_data(table["rows"]),
             **kwargs,
         )

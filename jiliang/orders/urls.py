@@ -11,6 +11,16 @@ urlpatterns = [
     path("instrument-options/", views.InstrumentOptionsView.as_view(), name="instrument_options"),
     path("queue/", views.InstitutionQueueView.as_view(), name="queue"),
     path("time-limits/", views.TimeLimitsView.as_view(), name="time_limits"),
+    path(
+        "certificate-settings/",
+        views.CertificateSettingsView.as_view(),
+        name="certificate_settings",
+    ),
+    path(
+        "certificate-settings/standards/<int:pk>/",
+        views.StandardUpdateView.as_view(),
+        name="standard_update",
+    ),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
     path("<int:pk>/edit/", views.OrderUpdateView.as_view(), name="order_update"),
     path("<int:pk>/submit/", views.SubmitView.as_view(), name="order_submit"),

@@ -1,9 +1,10 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
-from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404, patch_data
+from jiliang.core import audit_display
+from jiliang.core.api import ErrorOut, Id, Pagination, Schema, get_visible_or_404, patch_data
 from jiliang.orgs import selectors, services
 from jiliang.orgs.choices import Industry, OrganisationKind, RegionLevel, Role, SizeClass
 from jiliang.orgs.models import Membership, Organisation, Region
@@ -99,19 +100,46 @@ class MembershipPatch(Schema):
     role: Role
 
 
+class AuditChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
 class AuditEventOut(Schema):
     id: int
     created: datetime
     actor: str | None
     action: str
+    summary: str = Field(description="What happened, in words")
+    operator: str = Field(description="Who did it: the name, or the system's word for jobs")
+    operator_organisation: str
     object_type: str
     object_id: str
     object_repr: str
-    changes: dict
+    changes: dict = Field(description="As stored: {field: [old, new]}")
+    changed_fields: list[AuditChangeOut] = Field(description="The changes in words")
 
     @staticmethod
     def resolve_actor(obj):
         return obj.actor.username if obj.actor else None
+
+
+class AuditEventFilters(Schema):
+    group: str = Field("", max_length=50, description="An app's label, e.g. orders")
+    operator: str = Field("", pattern=r"^(system|[1-9][0-9]{0,17})?$")
+    since: date | None = None
+    until: date | None = None
+
+
+class DescribedPagination(Pagination):
+    """Pages of audit events, each described in words (related objects read once a page)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = audit_display.describe(page[self.items_attribute])
+        return page
 
 
 @router.get("/regions", response=list[RegionOut])
@@ -130,7 +158,7 @@ def region_detail(request, region_id: Id):
     return get_visible_or_404(Region, request, pk=region_id)
 
 
-@router.get("/organisations", response=list[OrganisationOut])
+@router.get("/organisations", response={200: list[OrganisationOut], 404: ErrorOut})
 @paginate
 def organisation_list(request, filters: Query[OrganisationFilters]):
     region = get_visible_or_404(Region, request, pk=filters.region) if filters.region else None
@@ -193,8 +221,13 @@ def membership_remove(request, membership_id: Id):
     return Status(204, None)
 
 
-@router.get("/organisations/{int:organisation_id}/audit-events", response=list[AuditEventOut])
-@paginate
-def audit_event_list(request, organisation_id: Id):
+@router.get(
+    "/organisations/{int:organisation_id}/audit-events",
+    response={200: list[AuditEventOut], 403: ErrorOut},
+)
+@paginate(DescribedPagination)
+def audit_event_list(request, organisation_id: Id, filters: Query[AuditEventFilters]):
     organisation = get_visible_or_404(Organisation, request, pk=organisation_id)
-    return selectors.audit_event_list(user=request.user, organisation=organisation)
+    return selectors.audit_event_list(
+        user=request.user, organisation=organisation, **filters.dict()
+    )

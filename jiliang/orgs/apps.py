@@ -10,6 +10,9 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from jiliang.core import navigation
         from jiliang.core.roles import DashboardRole
+        from jiliang.orgs import audit_labels
+
+        audit_labels.register()  # its events in words (core.audit)
 
         navigation.register(
             navigation.Section(

@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from jiliang.accounts.forms import PASSWORD_MAX_LENGTH
 from jiliang.orgs.choices import OrganisationKind, Role
 from jiliang.orgs.models import Organisation
+from jiliang.orgs.selectors import SYSTEM
 from jiliang.orgs.services import ORGANISATION_SELF_SERVICE_FIELDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrganisationFilterForm(forms.Form):
@@ -12,6 +15,22 @@ class OrganisationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices]
     )
+
+
+class AuditEventFilterForm(forms.Form):
+    group = forms.ChoiceField(label=_("Kind of event"), required=False)
+    operator = forms.ChoiceField(label=_("Operator"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, groups, operators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("All events")), *groups]
+        self.fields["operator"].choices = [
+            ("", _("Everyone")),
+            (SYSTEM, _("System")),
+            *((str(user.pk), str(user)) for user in operators),
+        ]
 
 
 class OrganisationProfileForm(forms.ModelForm):

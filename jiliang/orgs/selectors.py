@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from jiliang.core.models import AuditEvent
 from jiliang.core.services import require_editable
 from jiliang.orgs.models import Membership, Organisation, Region
+
+SYSTEM = "system"  # the operator of what jobs and reminders do
 
 
 def region_list(*, user):
@@ -41,15 +46,38 @@ def membership_list(*, user, organisation: Organisation):
     )
 
 
-def audit_event_list(*, user, organisation: Organisation):
-    """The organisation's audit trail, for its administrators only (403 for other members)."""
+def audit_event_list(
+    *,
+    user,
+    organisation: Organisation,
+    group: str = "",
+    operator: str = "",
+    since: date | None = None,
+    until: date | None = None,
+):
+    """The organisation's audit trail, for its administrators only (403 for other members):
+    the events of one app (``group``, its label), of one ``operator`` (a user's id, or
+    ``SYSTEM`` for the jobs'), between two days."""
     require_editable(user, organisation)
-    return (
-        AuditEvent.objects.visible_to(user)
-        .filter(organisation=organisation)
-        .select_related("actor")
-        .order_by("-created", "-pk")
-    )
+    events = AuditEvent.objects.visible_to(user).filter(organisation=organisation)
+    if group:
+        events = events.filter(action__startswith=f"{group}.")
+    if operator == SYSTEM:
+        events = events.filter(actor__isnull=True)
+    elif operator:
+        events = events.filter(actor_id=operator)
+    if since:
+        events = events.filter(created__date__gte=since)
+    if until:
+        events = events.filter(created__date__lte=until)
+    return events.select_related("actor").order_by("-created", "-pk")
+
+
+def audit_operators(*, user, organisation: Organisation):
+    """Everyone who acted in the organisation's audit trail, to filter it by."""
+    require_editable(user, organisation)
+    acted = AuditEvent.objects.visible_to(user).filter(organisation=organisation).values("actor")
+    return get_user_model().objects.filter(pk__in=acted).order_by("username")
 
 
 def organisation_counts_by_kind(*, user, region: Region | None = None) -> dict[str, int]:

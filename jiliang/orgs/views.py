@@ -1,10 +1,12 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from jiliang.core import audit_display
 from jiliang.core.forms import ConfirmForm
 from jiliang.core.views import ScopedActionView, ScopedDetailView, ScopedListView
 from jiliang.orgs import selectors, services
 from jiliang.orgs.forms import (
+    AuditEventFilterForm,
     MembershipAddForm,
     MembershipRoleForm,
     OrganisationFilterForm,
@@ -78,13 +80,23 @@ class AuditEventListView(ScopedListView):
     template_name = "orgs/audit_event_list.html"
 
     def get_queryset(self):
+        user = self.request.user
         self.organisation = get_object_or_404(
-            Organisation.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+            Organisation.objects.visible_to(user), pk=self.kwargs["pk"]
         )
-        return selectors.audit_event_list(user=self.request.user, organisation=self.organisation)
+        operators = selectors.audit_operators(user=user, organisation=self.organisation)
+        self.filter_form = AuditEventFilterForm(
+            self.request.GET or None, groups=audit_display.event_groups(), operators=operators
+        )
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.audit_event_list(user=user, organisation=self.organisation, **filters)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(organisation=self.organisation, **kwargs)
+        context = super().get_context_data(
+            organisation=self.organisation, filter_form=self.filter_form, **kwargs
+        )
+        context["object_list"] = audit_display.describe(context["object_list"])
+        return context
 
 
 class MembershipAddView(ScopedActionView):

@@ -9,9 +9,9 @@ field: ``period``, ``region``, ``values.<indicator code>``…), 422 when the req
 match the schema.
 
 The package by topic: ``campaigns`` (campaigns, periods, indicators), ``quotas``, ``values``,
-``reports`` and ``rollups``; ``schemas`` holds the shapes, ``common`` the router they all
-register on and the lookups they share. The operation ids are the package's
-(``core.routers.PackageRouter``): those of the one module it was.
+``reports``, ``chasing`` (the regions late to report, 催报) and ``rollups``; ``schemas`` holds the
+shapes, ``common`` the router they all register on and the lookups they share. The operation ids
+are the package's (``core.routers.PackageRouter``): those of the one module it was.
 """
 
 from jiliang.campaigns.api.common import router
@@ -19,7 +19,7 @@ from jiliang.campaigns.api.common import router
 # isort: off
 # Imported for their routes, which each module registers on ``router``: in this order, the
 # order of the endpoints in the OpenAPI schema.
-from jiliang.campaigns.api import campaigns, quotas, values, reports, rollups  # noqa: F401
+from jiliang.campaigns.api import campaigns, quotas, values, reports, chasing, rollups  # noqa: F401
 # isort: on
 
 __all__ = ["router"]

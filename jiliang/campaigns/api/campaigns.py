@@ -7,7 +7,7 @@ from ninja import Status
 from ninja.pagination import paginate
 
 from jiliang.campaigns import selectors, services
-from jiliang.campaigns.api.common import WRITE, _campaign, router
+from jiliang.campaigns.api.common import REFUSALS, _campaign, router
 from jiliang.campaigns.api.schemas import (
     CampaignIn,
     CampaignOut,
@@ -52,7 +52,7 @@ def campaign_list(request):
     )
 
 
-@router.post("/campaigns", response={201: CampaignOut, **WRITE})
+@router.post("/campaigns", response={201: CampaignOut, **REFUSALS})
 def campaign_create(request, payload: CampaignIn):
     """A campaign of a regulator over its region; it then allocates quotas to the regions
     below."""
@@ -87,7 +87,7 @@ def campaign_detail(request, campaign_id: Id):
     return _campaign(request, campaign_id)
 
 
-@router.patch("/campaigns/{int:campaign_id}", response={200: CampaignOut, **WRITE})
+@router.patch("/campaigns/{int:campaign_id}", response={200: CampaignOut, **REFUSALS})
 def campaign_update(request, campaign_id: Id, payload: CampaignPatch):
     """Change the name, the deadline or the indicators (and the year or the periods while
     nothing is entered or reported); only the fields sent change."""

@@ -16,7 +16,10 @@ from jiliang.orgs.models import Region
 
 router = PackageRouter(__package__, tags=["campaigns"])
 
-WRITE = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# Beside what error_statuses gives every route: REFUSALS of a change, and for a step a report's
+# state may refuse also its 409.
+REFUSALS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE = {**REFUSALS, 409: ErrorOut}
 READ = {400: ErrorOut, 404: ErrorOut}
 
 

@@ -7,7 +7,14 @@ from ninja import Field, File, Form, Query
 from ninja.files import UploadedFile
 
 from jiliang.campaigns import selectors, services, spreadsheets
-from jiliang.campaigns.api.common import READ, WRITE, _campaign, _region, _require_bureau, router
+from jiliang.campaigns.api.common import (
+    READ,
+    REFUSALS,
+    _campaign,
+    _region,
+    _require_bureau,
+    router,
+)
 from jiliang.campaigns.api.schemas import (
     ImportOut,
     QuotaIn,
@@ -45,7 +52,7 @@ def quota_list(request, campaign_id: Id, query: Query[QuotaQuery]):
 
 
 @router.put(
-    "/campaigns/{int:campaign_id}/quotas/{int:region_id}", response={200: QuotaSetOut, **WRITE}
+    "/campaigns/{int:campaign_id}/quotas/{int:region_id}", response={200: QuotaSetOut, **REFUSALS}
 )
 def quota_set(request, campaign_id: Id, region_id: Id, payload: QuotaIn):
     """Set a region's quota: the bureau of the region's parent does (the organiser for the
@@ -58,7 +65,7 @@ def quota_set(request, campaign_id: Id, region_id: Id, payload: QuotaIn):
     return {"quota": outcome.quota, "warnings": outcome.warnings}
 
 
-@router.post("/campaigns/{int:campaign_id}/quotas/import", response={200: ImportOut, **WRITE})
+@router.post("/campaigns/{int:campaign_id}/quotas/import", response={200: ImportOut, **REFUSALS})
 def quota_import(
     request, campaign_id: Id, file: File[UploadedFile], parent: Form[Id | None] = None
 ):

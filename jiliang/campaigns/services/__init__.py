@@ -15,9 +15,10 @@ Who does what:
 - a region's own bureau enters its figures and submits its report for a period, once the
   reports of its child regions that have a bureau are approved; the campaign's region does not
   report (it is the top);
-- the bureau of the report region's parent approves or returns it; it (or a bureau above it)
-  unapproves an approved report, unless the parent's own report of that period is submitted
-  or approved.
+- a region's report of a period is submitted once the period has ended;
+- the bureau of the report region's parent approves or returns it, and chases it (催报) while
+  it is late (``chasing``); it (or a bureau above it) unapproves an approved report, unless
+  the parent's own report of that period is submitted or approved.
 
 Locks: a region's entered figures of a period are locked while its report is submitted or
 approved. Counted figures are never locked (see ``counting``).
@@ -26,9 +27,10 @@ Transitions are conditional UPDATEs (``status IN sources``): of two approvers at
 one wins, the other gets a clear error.
 
 The package by topic: ``campaigns`` (campaigns and indicators), ``quotas``, ``values``
-(entered figures), ``reports`` (the approval chain) and ``recounting``; ``common`` holds the
-checks they share. The names below are the ones other code uses; patch a name where it is
-looked up (``services.recounting.recount``), not here.
+(entered figures), ``reports`` (the approval chain), ``chasing`` (reminders of late reports)
+and ``recounting``; ``common`` holds the checks they share. The names below are the ones
+other code uses; patch a name where it is looked up (``services.recounting.recount``), not
+here.
 """
 
 from jiliang.campaigns.services.campaigns import (
@@ -40,11 +42,13 @@ from jiliang.campaigns.services.campaigns import (
     indicator_create,
     indicator_update,
 )
+from jiliang.campaigns.services.chasing import ChaseOutcome, report_chase, reports_chase_late
 from jiliang.campaigns.services.common import MAX_VALUE
 from jiliang.campaigns.services.quotas import QuotaOutcome, quota_set, quotas_import
 from jiliang.campaigns.services.recounting import RECOUNT_OVERLAP, recount, recount_due
 from jiliang.campaigns.services.reports import (
     approved_figures,
+    not_ended_message,
     report_approve,
     report_return,
     report_submit,
@@ -58,19 +62,23 @@ __all__ = [
     "MAX_VALUE",
     "PLAIN_CAMPAIGN_FIELDS",
     "RECOUNT_OVERLAP",
+    "ChaseOutcome",
     "QuotaOutcome",
     "approved_figures",
     "campaign_create",
     "campaign_update",
     "indicator_create",
     "indicator_update",
+    "not_ended_message",
     "quota_set",
     "quotas_import",
     "recount",
     "recount_due",
     "report_approve",
+    "report_chase",
     "report_return",
     "report_submit",
     "report_unapprove",
+    "reports_chase_late",
     "values_enter",
 ]

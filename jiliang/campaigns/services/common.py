@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from jiliang.campaigns.choices import ReportStatus
 from jiliang.campaigns.models import WHOLE_CAMPAIGN, Campaign
 from jiliang.campaigns.periods import period_of
-from jiliang.campaigns.selectors import acting_bureaus
+from jiliang.campaigns.selectors import ACTING_ROLES, acting_bureaus
 from jiliang.core.scoping import scope_for
 from jiliang.orgs.choices import OrganisationKind
-from jiliang.orgs.models import Organisation
+from jiliang.orgs.models import Membership, Organisation
 
 MAX_VALUE = 2_147_483_647  # what the value columns hold
 UNLOCKED_STATUSES = (ReportStatus.OPEN, ReportStatus.RETURNED)
@@ -54,6 +54,22 @@ def _bureau_of(region):
         .order_by("pk")
         .first()
     )
+
+
+def bureau_users(region_id) -> dict:
+    """The active users acting for the bureaus of a region (``ACTING_ROLES``), by bureau:
+    ``{Organisation: [User, ...]}``; those the campaign services notify."""
+    members = Membership.objects.filter(
+        organisation__kind=OrganisationKind.REGULATOR,
+        organisation__is_active=True,
+        organisation__region_id=region_id,
+        role__in=ACTING_ROLES,
+        user__is_active=True,
+    ).select_related("user", "organisation")
+    by_organisation = {}
+    for membership in members:
+        by_organisation.setdefault(membership.organisation, []).append(membership.user)
+    return by_organisation
 
 
 def _visible_campaign(actor, campaign) -> Campaign:

@@ -14,8 +14,7 @@ from django.utils.translation import pgettext
 from jiliang.campaigns import rollup, selectors
 from jiliang.campaigns.choices import ReportStatus
 from jiliang.campaigns.models import Figure, Report
-from jiliang.campaigns.periods import label
-from jiliang.campaigns.selectors import ACTING_ROLES
+from jiliang.campaigns.periods import label, period_of
 from jiliang.campaigns.services.common import (
     UNLOCKED_STATUSES,
     _acts_for_region,
@@ -26,11 +25,10 @@ from jiliang.campaigns.services.common import (
     _require_reporting_period,
     _require_visible_region,
     _visible_campaign,
+    bureau_users,
 )
 from jiliang.core import audit
 from jiliang.notifications.services import notify
-from jiliang.orgs.choices import OrganisationKind
-from jiliang.orgs.models import Membership
 
 
 @transaction.atomic
@@ -52,6 +50,7 @@ def report_submit(*, actor, campaign, region, period) -> Report:
             }
         )
     _require_reporting_period(campaign, period)
+    _require_ended(campaign, period)
     rollup.lock(campaign)  # no value is entered while the report is being submitted
     waiting = selectors.children_not_approved(campaign=campaign, region=region, period=period)
     if waiting:
@@ -155,6 +154,21 @@ def report_unapprove(*, actor, report, reason) -> Report:
     )
 
 
+def not_ended_message(period) -> str:
+    """Why a report of ``period`` (a Period) cannot be submitted yet."""
+    return _("%(period)s ends on %(end)s: its report can be submitted from %(first)s on.") % {
+        "period": period,
+        "end": period.end.isoformat(),
+        "first": period.submittable_from.isoformat(),
+    }
+
+
+def _require_ended(campaign, period_key) -> None:
+    period = period_of(campaign, period_key)
+    if timezone.localdate() < period.submittable_from:
+        raise ValidationError({"period": not_ended_message(period)})
+
+
 def approved_figures(report) -> dict:
     """The report region's figures of the report's period, as an approval keeps them."""
     return {
@@ -208,16 +222,6 @@ def _action_label(name: str) -> str:
 def _tell(report: Report, *, upward: bool) -> None:
     """Notify the bureau above (a submission) or the report region's bureau (a decision)."""
     region_id = report.region.parent_id if upward else report.region_id
-    members = Membership.objects.filter(
-        organisation__kind=OrganisationKind.REGULATOR,
-        organisation__is_active=True,
-        organisation__region_id=region_id,
-        role__in=ACTING_ROLES,
-        user__is_active=True,
-    ).select_related("user", "organisation")
-    by_organisation = {}
-    for membership in members:
-        by_organisation.setdefault(membership.organisation, []).append(membership.user)
     try:
         url = report.campaign.get_absolute_url()
     except NoReverseMatch:  # the pages are not there (yet)
@@ -228,7 +232,7 @@ def _tell(report: Report, *, upward: bool) -> None:
         "period": label(report.period),
         "status": report.get_status_display(),
     }
-    for organisation, users in by_organisation.items():
+    for organisation, users in bureau_users(region_id).items():
         notify(
             recipients=users,
             kind="campaign",

@@ -171,3 +171,22 @@ def test_the_demo_command_twice_changes_nothing_and_counts_the_demo_orders(db):
     assert rollup.stored(current) == rollup.compute(current)
     old = Campaign.objects.get(year=2020, name=NAME_2020)
     assert not Figure.objects.filter(campaign=old).exclude(counted_subtree=0).exists()
+
+
+def test_the_bureaus_see_a_returned_report_and_late_regions_chased(campaign_2020):
+    from jiliang.campaigns import lateness
+    from jiliang.campaigns.models import Chase
+
+    c = campaign_2020
+    today = timezone.localdate()
+    for username, code, period in (
+        ("demo-province", "410200", "2020-04"),
+        ("demo-city", "410105", "2020-06"),
+    ):
+        assert status_of(c, code, period) == "returned"
+        late = lateness.late_reports(user=user(username), campaign=c, today=today)
+        [entry] = [e for e in late if (e.region.code, e.period.key) == (code, period)]
+        assert entry.status == "returned"
+        assert entry.chases == (2 if username == "demo-province" else 1)
+    chases = Chase.objects.filter(campaign=c, region__code="410200")
+    assert sorted(chases.values_list("day", flat=True))[0] < today

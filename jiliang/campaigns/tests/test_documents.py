@@ -9,11 +9,14 @@ import pytest
 
 from jiliang.campaigns import services
 from jiliang.campaigns.documents import statistics_context, statistics_pdf
+from jiliang.campaigns.spreadsheets import write_statistics_table
+from jiliang.campaigns.statistics_table import statistics_columns
 from jiliang.campaigns.tests.test_spreadsheets import (
     filled_table,
     make_henan_campaign,
     make_zhengzhou_campaign,
     rollup_table,
+    sheet_values,
 )
 from jiliang.orgs.models import Region
 
@@ -55,12 +58,31 @@ def test_statistics_pdf_lines_show_combined_figures_and_achievement(table):
     codes = table.codes
     smes = codes.index("smes_helped")
     zhengzhou, kaifeng, own = context["lines"]
-    assert (zhengzhou["name"], zhengzhou["values"][smes]) == ("郑州市", 16)
-    assert (zhengzhou["quota"], zhengzhou["achievement"]) == (80, "20.0%")
-    assert (kaifeng["quota"], kaifeng["achievement"]) == (40, "20.0%")
-    assert kaifeng["mms_achievement"] == "—"  # no figure given: none computed
-    assert (own["name"], own["quota"], own["achievement"]) == ("河南省本级", None, "")
-    assert context["total"]["values"][smes] == 25
+    assert (zhengzhou["name"], zhengzhou["values"][smes]) == ("郑州市", "16")
+    assert zhengzhou["values"][-3:] == ["80", "20.0%", "—"]
+    assert kaifeng["values"][-3:] == ["40", "20.0%", "—"]  # no MMS figure: no rate
+    assert (own["name"], own["values"][-3:]) == ("河南省本级", ["", "", ""])
+    assert context["total"]["values"][smes] == "25"
+
+
+def test_statistics_pdf_and_xlsx_print_the_same_columns(tmp_path, table):
+    """Both writers print ``statistics_columns``: the xlsx's header is the PDF's."""
+    columns = statistics_columns(table)
+    assert [column.name for column in columns][-3:] == [
+        "帮扶中小企业任务数",
+        "帮扶任务完成率",
+        "测量管理体系任务完成率",
+    ]
+    printed = statistics_context(table)["columns"]
+    assert [(column.name, column.unit) for column in printed] == [
+        (column.name, column.unit) for column in columns
+    ]
+    header = sheet_values(write_statistics_table(table))[2]
+    assert list(header[2:]) == [column.name for column in columns]
+    # In drawing order (-raw), a header wrapped in its cell reads whole.
+    text = re.sub(r"\s+", "", pdf_tool(tmp_path, statistics_pdf(table), "pdftotext", "-raw"))
+    for column in columns:
+        assert column.name in text
 
 
 def test_statistics_pdf_from_the_selector(tmp_path, world):

@@ -230,6 +230,17 @@ CASES = [
         {**CITY_MOVE, "province": 200},
         lambda w: {"reason": "更正"},
     ),
+    # The regions late to report to each reader's bureaus (none for most of them).
+    case("late-reports", "get", at("/late-reports"), CAMPAIGN_READERS),
+    case("late-reports-of-a-county", "get", about("/late-reports", JINSHUI), COUNTY_READERS),
+    case(
+        "chase",  # 郑州's bureau chases 金水区; the others who see 金水区 are told no
+        "post",
+        at("/late-reports/chase"),
+        CITY_MOVE,
+        lambda w: {"region": region_id(w, JINSHUI), "period": "2020-05"},
+    ),
+    case("chase-all", "post", at("/late-reports/chase-all"), CAMPAIGN_READERS, lambda w: {}),
     case("rollup", "get", about("/rollup", ZHENGZHOU, period="2020-03"), ZHENGZHOU_READERS),
     case("rollup-of-a-county", "get", about("/rollup", JINSHUI), COUNTY_READERS),
     case("trend", "get", about("/trend", ZHENGZHOU), ZHENGZHOU_READERS),

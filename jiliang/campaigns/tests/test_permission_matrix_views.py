@@ -297,6 +297,26 @@ CASES = [
     ),
     MatrixCase("approvals", "get", campaign_url("approvals"), {**ANONYMOUS, **CAMPAIGN_READERS}),
     MatrixCase(
+        "approvals-late-of-jinshui",
+        "get",
+        campaign_url("approvals", region="jinshui", status="late", period=PERIOD),
+        {**ANONYMOUS, **JINSHUI_READERS},
+    ),
+    MatrixCase(
+        "chase",  # 郑州市's bureau chases 金水区
+        "post",
+        campaign_url("chase"),
+        DECIDED_BY_ZHENGZHOU,
+        data=lambda w: {"region": w.regions["jinshui"].pk, "period": PERIOD},
+    ),
+    MatrixCase(
+        "chase-all",  # each bureau its own late regions (none for most)
+        "post",
+        campaign_url("chase"),
+        {**ANONYMOUS, **dict.fromkeys(CAMPAIGN_READERS, 302)},
+        data=lambda w: {"period": PERIOD},
+    ),
+    MatrixCase(
         "report-approve",
         "post",
         report_url("report_approve", submitted_report),

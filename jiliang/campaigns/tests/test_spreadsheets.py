@@ -340,14 +340,18 @@ def test_statistics_table_official_layout(henan_campaign):
     assert "2020-03-01 至 2020-03-31" in values[1][0]
     names = [indicator.name for indicator in table.indicators]
     units = [indicator.unit for indicator in table.indicators]
-    assert values[2] == ("序号", "地区", *names)
-    assert values[3][2:] == tuple(units)
+    quota_headers = ("帮扶中小企业任务数", "帮扶任务完成率", "测量管理体系任务完成率")
+    assert values[2] == ("序号", "地区", *names, *quota_headers)
+    assert values[3][2:] == (*units, "家", "%", "%")
     codes = table.codes
     smes, teams = codes.index("smes_helped") + 2, codes.index("service_teams") + 2
     # Entered + counted, per child region; then the province's own line; then 合计.
     assert (*values[4][:2], values[4][smes], values[4][teams]) == (1, "郑州市", 16, 4)
     assert (*values[5][:2], values[5][smes]) == (2, "开封市", 8)
+    # The quota and the completion rates: 16 of 80 SMEs; no MMS figure, no rate.
+    assert values[4][-3:] == (80, 20.0, None)
     assert (values[6][1], values[6][smes]) == ("河南省本级", 1)
+    assert values[6][-3:] == (None, None, None)  # the own line has no quota
     assert (values[7][0], values[7][smes], values[7][teams]) == ("合计", 25, 6)
     assert len(values) == 8
     # Readable in Chinese: the region column fits 济源示范区, the names wrap in their cells.
@@ -504,7 +508,7 @@ def test_statistics_table_from_the_selector(world, zhengzhou_campaign):
     assert (
         values[0][0] == "郑州市2020年郑州市“计量服务中小企业行”活动工作情况统计表（2020年第一季度）"
     )
-    assert len(values[2]) == 2 + 14  # all 14 active indicators
+    assert len(values[2]) == 2 + 14 + 3  # all 14 active indicators, the quota, two rates
     smes = 2 + table.codes.index("smes_helped")
     promo = 2 + table.codes.index("promo_materials")
     districts = len(ZHENGZHOU_CHILDREN)
@@ -513,6 +517,7 @@ def test_statistics_table_from_the_selector(world, zhengzhou_campaign):
     own, total = values[4 + districts], values[5 + districts]
     assert (values[4][smes], values[7][smes], own[smes]) == (0, 12, 3)  # 中原区, 金水区, 本级
     assert values[7][promo] == 800
+    assert values[7][-3:-1] == (40, 30.0)  # 金水区: 12 of 40
     assert (total[0], total[smes], total[promo]) == ("合计", 15, 800)
     detail = sheet_values(write_statistics_table(table), index=1)
     (jinshui,) = [row for row in detail if "金水区" in row]

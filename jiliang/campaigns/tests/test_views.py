@@ -601,7 +601,7 @@ def test_the_city_approves_returns_and_unapproves_its_districts_reports(bureaus,
     url = page("approvals", campaign)
     response = client.get(url)
     assert response.status_code == 200
-    assert list(response.context["awaiting"]) == [jinshui, zhongyuan]
+    assert list(response.context["sections"]["submitted"]) == [jinshui, zhongyuan]
     response = client.post(reverse("campaigns:report_approve", args=[jinshui.pk]))
     assert response.status_code == 302
     assert response["Location"] == url
@@ -614,8 +614,8 @@ def test_the_city_approves_returns_and_unapproves_its_districts_reports(bureaus,
     zhongyuan.refresh_from_db()
     assert (zhongyuan.status, zhongyuan.return_reason) == ("returned", "数字有误")
     response = client.get(url)
-    assert list(response.context["awaiting"]) == []
-    assert [report.region.name for report in response.context["approved"]] == ["金水区"]
+    assert list(response.context["sections"]["submitted"]) == []
+    assert [report.region.name for report in response.context["sections"]["approved"]] == ["金水区"]
     unapprove = reverse("campaigns:report_unapprove", args=[jinshui.pk])
     assert client.get(unapprove).status_code == 200
     assert client.post(unapprove, {"reason": "重新核对"}).status_code == 302

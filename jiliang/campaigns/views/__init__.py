@@ -11,7 +11,13 @@ table, the dashboard), ``quotas``, ``figures`` (a bureau's own figures and repor
 display helpers. The views below are the ones ``urls`` uses.
 """
 
-from jiliang.campaigns.views.approvals import ApprovalsView, ApproveView, ReturnView, UnapproveView
+from jiliang.campaigns.views.approvals import (
+    ApprovalsView,
+    ApproveView,
+    ChaseView,
+    ReturnView,
+    UnapproveView,
+)
 from jiliang.campaigns.views.campaigns import CampaignCreateView, CampaignListView
 from jiliang.campaigns.views.figures import FiguresSubmitView, FiguresView
 from jiliang.campaigns.views.files import QuotaFileView, StatisticsFileView
@@ -24,6 +30,7 @@ __all__ = [
     "CampaignCreateView",
     "CampaignDetailView",
     "CampaignListView",
+    "ChaseView",
     "DashboardView",
     "FiguresSubmitView",
     "FiguresView",

@@ -1,49 +1,177 @@
-"""The reports awaiting a bureau's decision, and the decisions: approve, return, unapprove."""
+"""The reports of the regions reporting to a bureau (waiting, returned, approved) and the
+regions late to report; the decisions (approve, return, unapprove) and chasing (催报)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
 from django.views.generic import TemplateView
 
-from jiliang.campaigns import periods, rollup, selectors, services
+from jiliang.campaigns import lateness, periods, rollup, selectors, services
 from jiliang.campaigns.choices import ReportStatus
-from jiliang.campaigns.forms import ReasonForm
+from jiliang.campaigns.forms import ApprovalsFilterForm, ChaseForm, ReasonForm
+from jiliang.campaigns.lateness import LATE
 from jiliang.campaigns.models import Report
-from jiliang.campaigns.views.base import CampaignMixin, status_display
+from jiliang.campaigns.views.base import BadQuery, CampaignMixin, period_choices, status_display
 from jiliang.core.forms import ConfirmForm
 from jiliang.core.views import ScopedActionView
+from jiliang.orgs.models import Region
+
+# Rows shown per section; the filters narrow them down.
+SHOWN = 200
+
+
+def show_choices() -> list[tuple[str, str]]:
+    """What the approvals page shows, by its status filter."""
+    return [
+        (ReportStatus.SUBMITTED, gettext_lazy("Waiting for your decision")),
+        (ReportStatus.RETURNED, gettext_lazy("Returned")),
+        (LATE, gettext_lazy("Late to report")),
+        (ReportStatus.APPROVED, gettext_lazy("Approved")),
+    ]
 
 
 class ApprovalsView(CampaignMixin, TemplateView):
-    """The reports awaiting the user's bureau, and those it approved (to unapprove)."""
+    """The reports of the regions reporting to the user's bureaus: waiting for its decision,
+    returned, approved (to unapprove), and the regions late to report (to chase: 催报); by
+    period, what to show and region (the region and those below it)."""
 
     template_name = "campaigns/approvals.html"
 
     def get_context_data(self, **kwargs):
         region = self.region_from(self.request.GET.get("region"))
-        acting = selectors.bureau_region_ids(self.user)
-        awaiting = list(selectors.reports_awaiting(user=self.user, campaign=self.campaign))
-        approved = selectors.report_list(
-            user=self.user, campaign=self.campaign, status=ReportStatus.APPROVED
-        ).select_related("region", "decided_by")
-        if acting is not None:
-            approved = approved.filter(region__parent_id__in=acting)
-        approved = list(approved.order_by("-period", "region__path")[:200])
-        for report in [*awaiting, *approved]:
-            report.period_label = periods.label(report.period)
-            report.status_info = status_display(report.status)
+        chasing = lateness.chasing_regions(user=self.user, campaign=self.campaign)
+        form = ApprovalsFilterForm(
+            self.request.GET,
+            periods=period_choices(self.campaign)[1:],
+            statuses=show_choices(),
+            regions=self.filter_regions(chasing, region),
+        )
+        if not form.is_valid():
+            raise BadQuery(
+                " ".join(message for errors in form.errors.values() for message in errors)
+            )
+        period, show = form.cleaned_data["period"], form.cleaned_data["status"]
+        sections = {}
+        for key, _label in show_choices():
+            if show and show != key:
+                continue
+            if key == LATE:
+                sections[key] = self.late(period, region)
+            else:
+                sections[key] = self.reports(key, period, region)
         return super().get_context_data(
             **self.campaign_context(region, "approvals"),
-            awaiting=awaiting,
-            approved=approved,
+            filter_form=form,
+            sections=sections,
             reason_form=ReasonForm(),
+            period_key=period,
+            chase_url=reverse("campaigns:chase", args=[self.campaign.pk]),
+            reset_url=self.page_url("approvals", region=region.pk),
             **kwargs,
         )
+
+    def filter_regions(self, chasing, region) -> list[Region]:
+        """The regions to filter by: the user's bureaus' regions in the campaign and their
+        children (the page's region among them)."""
+        regions = {}
+        for parent in chasing:
+            regions[parent.pk] = parent
+            regions.update((child.pk, child) for child in selectors.child_regions(parent))
+        regions.setdefault(region.pk, region)
+        return sorted(regions.values(), key=lambda each: each.path)
+
+    def reports(self, status, period, region) -> list[Report]:
+        if status == ReportStatus.SUBMITTED:
+            reports = selectors.reports_awaiting(user=self.user, campaign=self.campaign)
+        else:
+            reports = selectors.report_list(user=self.user, campaign=self.campaign, status=status)
+            acting = selectors.bureau_region_ids(self.user)
+            if acting is not None:
+                reports = reports.filter(region__parent_id__in=acting)
+            reports = reports.order_by("-period", "region__path")
+        if period:
+            reports = reports.filter(period=period)
+        reports = list(
+            reports.filter(region__path__startswith=region.path).select_related("decided_by")[
+                :SHOWN
+            ]
+        )
+        for report in reports:
+            report.period_label = periods.label(report.period)
+            report.status_info = status_display(report.status)
+        return reports
+
+    def late(self, period, region) -> list:
+        today = timezone.localdate()
+        late = lateness.late_reports(
+            user=self.user, campaign=self.campaign, today=today, period=period, region=region
+        )
+        for entry in late:
+            entry.status_info = status_display(entry.status)
+            entry.chased_today = bool(
+                entry.last_chased and timezone.localdate(entry.last_chased) == today
+            )
+        return late
+
+
+class ChaseView(CampaignMixin, View):
+    """催报: remind a late region's bureau of its report of a period, or every late region
+    (of a period, if given); back to the late regions with what happened."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ChaseForm(request.POST)
+        if not form.is_valid():
+            return self.bad_query(_("Choose a region and a period to chase."))
+        region_id, period = form.cleaned_data["region"], form.cleaned_data["period"]
+        try:
+            if region_id:
+                self.chase_one(region_id, period)
+            else:
+                self.chase_all(period)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.page_url("approvals", status=LATE, period=period))
+
+    def chase_one(self, region_id, period):
+        region = self.region_from(region_id)
+        chase = services.report_chase(
+            actor=self.user, campaign=self.campaign, region=region, period=period
+        )
+        messages.success(
+            self.request,
+            _("The bureau of %(region)s was reminded of its report for %(period)s.")
+            % {"region": region.name, "period": periods.label(chase.period)},
+        )
+
+    def chase_all(self, period):
+        outcome = services.reports_chase_late(
+            actor=self.user, campaign=self.campaign, period=period or None
+        )
+        regions = {chase.region_id for chase in outcome.chased}
+        if regions:
+            messages.success(
+                self.request,
+                ngettext(
+                    "%(count)d region late to report was reminded.",
+                    "%(count)d regions late to report were reminded.",
+                    len(regions),
+                )
+                % {"count": len(regions)},
+            )
+        if outcome.skipped or not regions:
+            messages.info(
+                self.request,
+                _("Nothing else to chase: regions reminded today are reminded again tomorrow."),
+            )
 
 
 class ReportActionView(ScopedActionView):

@@ -137,6 +137,7 @@ class FiguresView(CampaignMixin, TemplateView):
             campaign=self.campaign, region=self.region, period=self.period.key
         )
         is_root = self.region.pk == self.campaign.region_id
+        not_ended = timezone.localdate() < self.period.submittable_from
         context = {
             **self.campaign_context(self.region, "figures"),
             "period": self.period,
@@ -152,7 +153,9 @@ class FiguresView(CampaignMixin, TemplateView):
             "can_submit": self.can_enter
             and not is_root
             and self.status in CHANGEABLE
-            and not waiting,
+            and not waiting
+            and not not_ended,
+            "not_ended": services.not_ended_message(self.period) if not_ended else "",
             "submit_url": query(
                 reverse("campaigns:figures_submit", args=[self.campaign.pk]),
                 region=self.region.pk,

@@ -2,7 +2,12 @@ from django import template
 
 register = template.Library()
 
-_CLASS_BY_WIDGET = {"select": "form-select", "checkbox": "form-check-input"}
+# Ticks of a multiple choice stay plain: the class would also go on the list around them.
+_CLASS_BY_WIDGET = {
+    "select": "form-select",
+    "checkbox": "form-check-input",
+    "checkboxselectmultiple": "",
+}
 
 
 @register.simple_tag

@@ -12,12 +12,15 @@ parametrise one test over ``matrix_params(cases)``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import pytest
 from django.apps import apps
 from django.test import Client
+from django.urls import resolve
 
 from jiliang.accounts import services as account_services
 from jiliang.accounts.services import user_create
@@ -166,7 +169,23 @@ def check(world: World, case: MatrixCase, actor: str):
     if case.api and expected >= 400:
         body = response.json()
         assert set(body) == {"detail", "errors"}, body
+    if case.api:
+        declared = declared_statuses(case.method, url)
+        assert expected in declared, f"{case.name}: {expected} undeclared, only {declared}"
     return response
+
+
+@cache
+def _openapi_paths() -> dict:
+    from jiliang.api import api  # on first use: it imports every app's routes
+
+    return api.get_openapi_schema()["paths"]
+
+
+def declared_statuses(method: str, url: str) -> set[int]:
+    """The statuses the OpenAPI schema declares for the operation ``url`` reaches."""
+    route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", resolve(url.split("?")[0]).route)
+    return {int(status) for status in _openapi_paths()[f"/{route}"][method]["responses"]}
 
 
 def database_fingerprint() -> dict[str, list]:

@@ -172,3 +172,38 @@ def test_page_size_is_capped_with_the_parameter_named(world):
     response = api.get("/api/v1/regions?limit=100000")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "limit"
+
+
+def _declared(schema, method, path):
+    responses = schema["paths"][f"/api/v1{path}"][method]["responses"]
+    return {int(status): response for status, response in responses.items()}
+
+
+def test_every_operation_declares_the_errors_its_shape_allows_as_error_out(client):
+    """Generated clients type every 4xx: the schema declared only the successes (found by
+    schemathesis's status-code conformance check)."""
+    schema = client.get("/api/v1/openapi.json").json()
+    assert set(_declared(schema, "get", "/me")) == {200, 401}
+    assert set(_declared(schema, "get", "/regions/{region_id}")) == {200, 401, 404, 422}
+    patch = _declared(schema, "patch", "/organisations/{organisation_id}")
+    assert set(patch) == {200, 400, 401, 403, 404, 413, 422}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if status.startswith("4"):
+                    assert response["content"]["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/ErrorOut"
+                    }, (method, path, status)
+                    assert response["description"], (method, path, status)
+
+
+def test_a_revoked_token_is_a_401_on_a_write_too(world):
+    """Not a 403 "CSRF check Failed" from the session check that came after the token's."""
+    token = world.tokens["same_enterprise"]
+    world.client_for("same_enterprise", api=True).post(
+        f"/api/v1/tokens/{world.users['same_enterprise'].api_tokens.get().pk}/revoke"
+    )
+    api = Client(enforce_csrf_checks=True, headers={"authorization": f"Bearer {token}"})
+    response = api.post("/api/v1/tokens", data={"name": "x"}, content_type="application/json")
+    assert response.status_code == 401
+    assert set(response.json()) == {"detail", "errors"}

@@ -502,12 +502,12 @@ def test_regions_late_to_report(bureaus, campaign, django_assert_max_num_queries
 
     with django_assert_max_num_queries(MAX_REGULATOR_QUERIES):
         todos = todos_of(zhengzhou, REGULATOR, today)
-    detail = reverse("campaigns:campaign_detail", args=[campaign.pk])
+    approvals = reverse("campaigns:approvals", args=[campaign.pk])
     assert [(str(t.label), t.count, t.url, t.severity) for t in todos] == [
         (
             "Regions late to report: 2020年计量服务中小企业行",
             1,  # 中原区: January returned, February never submitted
-            f"{detail}?region={bureaus.regions['zhengzhou'].pk}",
+            f"{approvals}?region={bureaus.regions['zhengzhou'].pk}&status=late",
             "danger",
         )
     ]

@@ -8,7 +8,7 @@ import re
 from django.utils.translation import gettext as _
 
 from jiliang.instruments import catalogue, cycles, schedule
-from jiliang.instruments.choices import Conclusion, RecordKind, Traceability
+from jiliang.instruments.choices import Conclusion, MandatoryStatus, RecordKind, Traceability
 from jiliang.instruments.importing.plan import PlannedRow, Problem
 from jiliang.instruments.importing.sheets import GENERIC_SHEET_NAME
 from jiliang.instruments.ledger_columns import COLUMN_BY_FIELD
@@ -69,6 +69,8 @@ class RowContext:
 
     def start_sheet(self, layout) -> None:
         self.sheet = layout.name
+        # By (catalogue item, purpose, 是否强检 as the ledger says): the sheet's warning, if any.
+        self.mandatory_warnings: dict[tuple, tuple[str, str, str] | None] = {}
         self.header_of = {
             name: layout.headers[position] for position, name in layout.columns.items()
         }
@@ -130,8 +132,7 @@ class RowContext:
         record = self._record(line, record_values, current, problems, warnings)
         if not interval_text and current.interval_months is None:
             self._fill_interval(line, instrument, record, current, warnings)
-        if instrument.get("declared_mandatory") is not None:
-            self._check_declared(line, instrument, current, warnings)
+        self._check_mandatory(line, instrument, current, warnings)
         if existing is None and not instrument.get("management_number"):
             self._number(line, instrument, warnings)
         if not instrument.get("name"):
@@ -280,31 +281,35 @@ class RowContext:
             )
         warnings.append(Problem(self.sheet, line, header, "", message))
 
-    def _check_declared(self, line, instrument, current, warnings) -> None:
-        declared = instrument["declared_mandatory"]
-        decided = schedule.is_mandatory(current.catalogue_item, current.purpose)
-        if declared == decided:
-            return
+    def _check_mandatory(self, line, instrument, current, warnings) -> None:
+        key = (current.catalogue_item, current.purpose, instrument.get("declared_mandatory"))
+        if key not in self.mandatory_warnings:
+            self.mandatory_warnings[key] = self._mandatory_warning(current, key[2])
+        warning = self.mandatory_warnings[key]
+        if warning:
+            warnings.append(Problem(self.sheet, line, *warning))
+
+    def _mandatory_warning(self, current, declared: bool | None) -> tuple[str, str, str] | None:
+        """(column, cell, message) when the catalogue item suggested or given cannot decide
+        (无法判定): say so and what to do; else when the ledger says otherwise than the
+        platform."""
+        status = schedule.mandatory_status(current.catalogue_item, current.purpose)
         explanation = schedule.mandatory_explanation(current)
-        warnings.append(
-            Problem(
-                self.sheet,
-                line,
-                self._header("declared_mandatory"),
-                "是" if declared else "否",
-                (
-                    _(
-                        "The ledger says it is under mandatory verification; the platform does "
-                        "not: %(why)s"
-                    )
-                    if declared
-                    else _(
-                        "The ledger says it is not under mandatory verification; the "
-                        "platform does: %(why)s"
-                    )
-                )
-                % {"why": explanation},
+        if status == MandatoryStatus.UNDECIDED:
+            return self._header("catalogue_item"), "", explanation
+        if declared is None or declared == (status == MandatoryStatus.MANDATORY):
+            return None
+        message = (
+            _("The ledger says it is under mandatory verification; the platform does not: %(why)s")
+            if declared
+            else _(
+                "The ledger says it is not under mandatory verification; the platform does: %(why)s"
             )
+        )
+        return (
+            self._header("declared_mandatory"),
+            "是" if declared else "否",
+            message % {"why": explanation},
         )
 
     def _number(self, line, instrument, warnings) -> None:

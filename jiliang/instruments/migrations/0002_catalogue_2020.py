@@ -1,13 +1,10 @@
+"""The shipped catalogue rows were loaded here; 0008_catalogue_scope_and_number loads them now,
+with the fields this migration's model does not have yet (and longer sources than it allows)."""
+
 from django.db import migrations
-
-from jiliang.instruments.catalogue import load_fixture
-
-
-def load_catalogue(apps, schema_editor):
-    load_fixture(apps.get_model("instruments", "CatalogueItem"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("instruments", "0001_initial")]
 
-    operations = [migrations.RunPython(load_catalogue, migrations.RunPython.noop)]
+    operations = []

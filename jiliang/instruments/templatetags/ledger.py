@@ -18,3 +18,9 @@ def label_badge(label):
     """The three-colour label as a badge that always carries its text."""
     css, text = BADGES[label]
     return format_html('<span class="badge {}">{}</span>', css, text)
+
+
+@register.simple_tag
+def label_text(label):
+    """The words of the three-colour label, as its badge says them."""
+    return BADGES[label][1]

@@ -3,9 +3,11 @@ import subprocess
 from datetime import date
 
 import pytest
+import segno
+from PIL import Image
 
 from jiliang.instruments import services
-from jiliang.instruments.labels import qr_svg, render_labels_pdf
+from jiliang.instruments.labels import QR_BORDER, QR_MASK, render_labels_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -112,12 +114,39 @@ def test_single_labels_are_one_per_page(make_instrument, tmp_path):
     assert re.search(r"^Pages:\s+3$", info, re.MULTILINE)
 
 
-def test_the_qr_code_is_made_from_the_url():
-    first = qr_svg("https://jiliang.example.cn/instruments/1/")
+def test_the_printed_qr_code_is_the_code_of_the_url(make_instrument, tmp_path):
+    """The label drawn, rasterised, holds module for module the QR code of ``url_for``'s URL."""
+    instrument = make_instrument("JL-QR", record_date=date(2025, 3, 1))
+    pdf = render_labels_pdf([instrument], layout="single", url_for=url_for, today=TODAY)
+    (tmp_path / "label.pdf").write_bytes(pdf)
+    dpi = 600
+    subprocess.run(
+        [
+            "/usr/bin/pdftoppm",
+            "-r",
+            str(dpi),
+            "-gray",
+            "-png",
+            "-singlefile",
+            str(tmp_path / "label.pdf"),
+            str(tmp_path / "label"),
+        ],
+        check=True,
+    )
+    image = Image.open(tmp_path / "label.png").convert("L")
+    code = segno.make(url_for(instrument), error="m", micro=False, mask=QR_MASK)
+    modules = len(code.matrix) + 2 * QR_BORDER
+    pixel = dpi / 25.4  # per mm
+    left, top, module = 50 - 0.6 - 21.4, 30 - 0.6 - 21.4, 21.4 / modules
 
-    assert first.startswith("data:image/svg+xml")
-    assert first == qr_svg("https://jiliang.example.cn/instruments/1/")
-    assert first != qr_svg("https://jiliang.example.cn/instruments/2/")
+    def dark(row, column):
+        x = (left + (column + QR_BORDER + 0.5) * module) * pixel
+        y = (top + (row + QR_BORDER + 0.5) * module) * pixel
+        return image.getpixel((round(x), round(y))) < 128
+
+    size = len(code.matrix)
+    printed = [[dark(row, column) for column in range(size)] for row in range(size)]
+    assert printed == [[bool(module) for module in row] for row in code.matrix]
 
 
 def test_overdue_is_red_and_restricted_is_yellow(make_instrument, tmp_path):

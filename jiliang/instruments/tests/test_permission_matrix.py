@@ -141,6 +141,18 @@ CASES = [
         {**ANONYMOUS_HTML, **SIGNED_IN},
     ),
     MatrixCase(
+        # Starts the labels' job for the reader's list; outsiders' lists are empty: 400.
+        "api-labels-start",
+        "post",
+        api("/instruments/labels"),
+        {
+            **ANONYMOUS_API,
+            **dict.fromkeys(LEDGER_READERS, 202),
+            **dict.fromkeys(OUTSIDERS, 400),
+        },
+        api=True,
+    ),
+    MatrixCase(
         "api-imports", "get", api("/instruments/imports"), {**ANONYMOUS_API, **SIGNED_IN}, api=True
     ),
     MatrixCase(
@@ -230,6 +242,12 @@ CASES = [
         {**ANONYMOUS_HTML, **LEDGER_READERS},
     ),
     MatrixCase(
+        "instrument-scan",
+        "get",
+        instrument_url("instruments:instrument_scan"),
+        {**ANONYMOUS_HTML, **LEDGER_READERS},
+    ),
+    MatrixCase(
         "instrument-label",
         "get",
         instrument_url("instruments:label"),
@@ -245,6 +263,14 @@ CASES = [
             # No instruments to print: back to the list with a message.
             **dict.fromkeys(OUTSIDERS, 302),
         },
+    ),
+    MatrixCase(
+        # Starts the background job that makes the labels (to the job's page), or, with no
+        # instruments to print, back to the list.
+        "label-sheet-job",
+        "post",
+        lambda w: reverse("instruments:label_sheet"),
+        {**ANONYMOUS_HTML, **dict.fromkeys([*LEDGER_READERS, *OUTSIDERS], 302)},
     ),
     MatrixCase(
         "instrument-edit",

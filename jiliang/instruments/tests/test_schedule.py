@@ -32,9 +32,13 @@ def test_add_months_crosses_years():
     assert add_months(date(2025, 1, 15), 24) == date(2027, 1, 15)
 
 
-def item(supervision="强制检定", form="周期检定"):
+def item(supervision="强制检定", form="周期检定", scope=""):
     return CatalogueItem(
-        item="非自动衡器", category="电子计价秤", supervision=supervision, mandatory_form=form
+        item="非自动衡器",
+        category="电子计价秤",
+        supervision=supervision,
+        mandatory_form=form,
+        scope_purposes=scope,
     )
 
 
@@ -102,25 +106,51 @@ def test_one_time_and_exempt_have_no_due_date(traceability):
     )
 
 
+MANDATORY, NOT_MANDATORY, UNDECIDED = "mandatory", "not_mandatory", "undecided"
+EXPLAINED = {
+    MANDATORY: "Under mandatory",
+    NOT_MANDATORY: "Not under mandatory",
+    UNDECIDED: "Cannot decide (无法判定)",
+}
+
+
 @pytest.mark.parametrize(
-    ("supervision", "purpose", "mandatory"),
+    ("supervision", "scope", "purpose", "status"),
     [
-        ("强制检定", "trade", True),
-        ("型式批准、强制检定", "environment", True),
-        ("型式批准", "trade", False),
-        ("强制检定", "other", False),
-        ("", "trade", False),
+        ("强制检定", "", "trade", MANDATORY),
+        ("型式批准、强制检定", "", "environment", MANDATORY),
+        ("强制检定", "safety", "safety", MANDATORY),  # a pressure gauge for safety protection
+        ("强制检定", "trade safety", "trade", MANDATORY),
+        ("强制检定", "safety", "trade", NOT_MANDATORY),  # outside the item's scope
+        ("型式批准", "", "trade", NOT_MANDATORY),  # pattern approval only
+        ("强制检定", "", "other", NOT_MANDATORY),
+        ("强制检定", "safety", "other", NOT_MANDATORY),  # a gauge used for 其他
+        ("", "", "trade", UNDECIDED),  # a row not checked against the official table
+        ("", "", "other", NOT_MANDATORY),
+        (None, "", "trade", UNDECIDED),  # no catalogue item: the catalogue may lack it
+        (None, "", "health", UNDECIDED),
+        (None, "", "other", NOT_MANDATORY),
     ],
 )
-def test_mandatory_needs_the_catalogue_and_one_of_the_four_uses(supervision, purpose, mandatory):
-    subject = instrument(catalogue_item=item(supervision=supervision), purpose=purpose)
-    assert subject.is_mandatory is mandatory
-    explanation = schedule.mandatory_explanation(subject)
-    assert explanation.startswith("Under mandatory" if mandatory else "Not under mandatory")
+def test_the_mandatory_decision_table(supervision, scope, purpose, status):
+    catalogue_item = None if supervision is None else item(supervision=supervision, scope=scope)
+    subject = instrument(catalogue_item=catalogue_item, purpose=purpose)
+    assert subject.mandatory_status == status
+    assert subject.is_mandatory is (status == MANDATORY)
+    assert subject.is_undecided is (status == UNDECIDED)
+    assert schedule.mandatory_explanation(subject).startswith(EXPLAINED[status])
 
 
-def test_not_in_the_catalogue_is_explained():
-    assert "not in the catalogue" in schedule.mandatory_explanation(instrument())
+def test_undecided_explanations_say_what_to_do():
+    missing = schedule.mandatory_explanation(instrument())
+    assert "Choose its catalogue item" in missing
+    unchecked = schedule.mandatory_explanation(instrument(catalogue_item=item(supervision="")))
+    assert "has not been checked against the official table" in unchecked
+
+
+def test_outside_the_scope_names_the_scope():
+    gauge = instrument(catalogue_item=item(scope="safety"), purpose="trade")
+    assert "Safety protection (安全防护)" in schedule.mandatory_explanation(gauge)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from jiliang.instruments.views.imports import (
     ImportUploadView,
     ImportWordsView,
 )
-from jiliang.instruments.views.labels import LABEL_SHEET_LIMIT, LabelSheetView, LabelView
+from jiliang.instruments.views.labels import LabelSheetView, LabelView
 from jiliang.instruments.views.ledger import (
     AttachmentAddView,
     AttachmentView,
@@ -31,6 +31,7 @@ from jiliang.instruments.views.ledger import (
     ScopedFileView,
     ledger_filter_form,
 )
+from jiliang.instruments.views.scan import InstrumentScanView
 from jiliang.instruments.views.summaries import (
     LedgerDashboardView,
     RegionSummaryView,
@@ -38,7 +39,6 @@ from jiliang.instruments.views.summaries import (
 )
 
 __all__ = [
-    "LABEL_SHEET_LIMIT",
     "AttachmentAddView",
     "AttachmentView",
     "BulkActionView",
@@ -57,6 +57,7 @@ __all__ = [
     "InstrumentCountView",
     "InstrumentCreateView",
     "InstrumentDetailView",
+    "InstrumentScanView",
     "InstrumentUpdateView",
     "LabelSheetView",
     "LabelView",

@@ -1,20 +1,24 @@
-"""Status labels as PDF: one for a label printer, or the filtered list on A4 sheets."""
+"""Status labels as PDF: one for a label printer, or the filtered list on A4 sheets; more than
+LABELS_AT_ONCE labels are made by a background job (``label_jobs``) that the user follows and
+downloads from."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views import View
 
 from jiliang.core.responses import file_response
 from jiliang.core.views import ScopedDetailView
 from jiliang.instruments import labels, selectors
+from jiliang.instruments.label_jobs import label_count, label_job_start, label_url_for
 from jiliang.instruments.models import Instrument
 from jiliang.instruments.views.ledger import ledger_filter_form
 
-LABEL_SHEET_LIMIT = 2000
+# Up to this many labels are drawn while the user waits (well under a second); more by a job.
+LABELS_AT_ONCE = 200
 
 
 class LabelView(ScopedDetailView):
@@ -35,25 +39,41 @@ class LabelView(ScopedDetailView):
 
 
 class LabelSheetView(LoginRequiredMixin, View):
-    """The labels of the current filtered list on A4 sheets."""
+    """The labels of the current filtered list on A4 sheets: at once when they are few, else a
+    page whose button (POST) starts the background job."""
 
     def get(self, request):
         filters = ledger_filter_form(request).filters()
+        try:
+            count = label_count(user=request.user, filters=filters)
+        except ValidationError as error:
+            return self.back_to_list(request, error)
+        if count > LABELS_AT_ONCE:
+            return render(
+                request,
+                "instruments/label_job_start.html",
+                {"count": count, "query_string": request.GET.urlencode()},
+            )
         instruments = selectors.instrument_list(
             user=request.user, filters=filters, today=timezone.localdate()
-        )[: LABEL_SHEET_LIMIT + 1]
-        instruments = list(instruments)
-        if not instruments:
-            messages.error(request, _("No instruments match: there are no labels to print."))
-            return redirect(f"{reverse('instruments:instrument_list')}?{request.GET.urlencode()}")
-        if len(instruments) > LABEL_SHEET_LIMIT:
-            messages.error(
-                request,
-                _("Narrow the list to at most %(limit)d instruments to print labels.")
-                % {"limit": LABEL_SHEET_LIMIT},
+        )
+        return pdf_response(request, list(instruments), layout="sheet", filename="labels.pdf")
+
+    def post(self, request):
+        try:
+            job = label_job_start(
+                actor=request.user,
+                filters=ledger_filter_form(request).filters(),
+                base_url=request.build_absolute_uri("/"),
             )
-            return redirect(f"{reverse('instruments:instrument_list')}?{request.GET.urlencode()}")
-        return pdf_response(request, instruments, layout="sheet", filename="labels.pdf")
+        except ValidationError as error:
+            return self.back_to_list(request, error)
+        return redirect(job)
+
+    def back_to_list(self, request, error: ValidationError):
+        """Nothing to print, or too much: back to the list with the reason."""
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('instruments:instrument_list')}?{request.GET.urlencode()}")
 
 
 def pdf_response(request, instruments, *, layout, filename):
@@ -61,6 +81,6 @@ def pdf_response(request, instruments, *, layout, filename):
         instruments,
         layout=layout,
         today=timezone.localdate(),
-        url_for=lambda instrument: request.build_absolute_uri(instrument.get_absolute_url()),
+        url_for=label_url_for(request.build_absolute_uri),
     )
     return file_response(content, filename=filename, content_type="application/pdf", inline=True)

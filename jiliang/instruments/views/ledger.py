@@ -113,9 +113,7 @@ class InstrumentDetailView(ScopedDetailView):
             mandatory_explanation=schedule.mandatory_explanation(instrument),
             suggested_abc_class=abc_class,
             suggested_abc_reason=abc_reason,
-            can_edit=Instrument.objects.editable_by(self.request.user)
-            .filter(pk=instrument.pk)
-            .exists(),
+            can_edit=selectors.instrument_editable(user=self.request.user, instrument=instrument),
             **kwargs,
         )
 

@@ -6,8 +6,9 @@ the party who makes this move, 409 when the order's state does not allow it, 400
 breaks a rule (naming the field).
 
 The package by topic: ``reads``, ``changes`` (creating and changing), ``transitions``,
-``items`` (results, certificates, attachments, pauses) and ``time_limits`` (with the
-visits); ``schemas`` holds the shapes, ``common`` the router they all register on and the
+``items`` (results, certificates, attachments, pauses), ``time_limits`` (with the
+visits) and ``certificate_settings`` (numbering rule, measurement standards); ``schemas``
+holds the shapes, ``common`` the router they all register on and the
 lookups they share. The operation ids are the package's (``core.routers.PackageRouter``):
 those of the one module it was.
 """
@@ -18,7 +19,14 @@ from jiliang.orders.api.common import router
 # Imported for their routes, which each module registers on ``router``: in this order, the
 # order of the endpoints in the OpenAPI schema. Two methods of one path (GET and POST
 # ``/orders``) are on this one router: on two routers, the second would answer 405.
-from jiliang.orders.api import reads, changes, transitions, items, time_limits  # noqa: F401
+from jiliang.orders.api import (  # noqa: F401
+    reads,
+    changes,
+    transitions,
+    items,
+    time_limits,
+    certificate_settings,
+)
 # isort: on
 
 __all__ = ["router"]

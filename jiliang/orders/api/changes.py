@@ -9,14 +9,21 @@ from jiliang.core.api import Id, get_visible_or_404, patch_data
 from jiliang.core.services import require_organisation_role
 from jiliang.instruments.models import Instrument
 from jiliang.orders import selectors, services
-from jiliang.orders.api.common import WRITE, _detail, _require_party, _state_conflicts, router
+from jiliang.orders.api.common import (
+    REFUSALS,
+    WRITE,
+    _detail,
+    _require_party,
+    _state_conflicts,
+    router,
+)
 from jiliang.orders.api.schemas import MandatoryFilingIn, OrderIn, OrderOut, OrderPatch
 from jiliang.orders.choices import Party
 from jiliang.orders.models import EDITOR_ROLES, Order
 from jiliang.orgs.models import Organisation
 
 
-@router.post("/orders", response={201: OrderOut, **WRITE})
+@router.post("/orders", response={201: OrderOut, **REFUSALS})
 def order_create(request, payload: OrderIn):
     """A draft order of an enterprise to a metrology institution."""
     enterprise = _ordering_enterprise(request, payload.enterprise)
@@ -34,7 +41,7 @@ def order_create(request, payload: OrderIn):
     return Status(201, _detail(request, order.pk))
 
 
-@router.post("/orders/mandatory-filing", response={201: OrderOut, **WRITE})
+@router.post("/orders/mandatory-filing", response={201: OrderOut, **REFUSALS})
 def order_mandatory_filing(request, payload: MandatoryFilingIn):
     """强检备案 and 预约 in one step: a draft mandatory verification order for every mandatory
     instrument of the enterprise that is overdue or due within 30 days."""

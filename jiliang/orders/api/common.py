@@ -22,13 +22,21 @@ from jiliang.orgs.models import Organisation
 
 router = PackageRouter(__package__, tags=["orders"])
 
-WRITE = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# Beside what error_statuses gives every route: REFUSALS of a request, and for a step the
+# order's state may refuse (under _state_conflicts) also its 409.
+REFUSALS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE = {**REFUSALS, 409: ErrorOut}
 ITEM_ORDER = ("instrument__management_number", "pk")
 
 
 def _detail(request, order_id: int) -> Order:
     user = request.user
-    items = OrderItem.objects.visible_to(user).select_related("instrument").order_by(*ITEM_ORDER)
+    items = (
+        OrderItem.objects.visible_to(user)
+        .select_related("instrument")
+        .prefetch_related("standards")
+        .order_by(*ITEM_ORDER)
+    )
     pauses = OrderPause.objects.visible_to(user).order_by("pk")
     return get_object_or_404(
         Order.objects.visible_to(user)

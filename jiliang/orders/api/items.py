@@ -8,7 +8,7 @@ from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
 from jiliang.core.api import Id, get_visible_or_404
-from jiliang.orders import certificates, services
+from jiliang.orders import certificates, selectors, services
 from jiliang.orders.api.common import WRITE, _item, _require_party, _state_conflicts, router
 from jiliang.orders.api.schemas import (
     AttachmentIn,
@@ -28,12 +28,21 @@ def item_result(request, order_id: Id, item_id: Id, payload: ResultIn):
     """Record (or correct) an item's result while the order is in service."""
     item = _item(request, order_id, item_id)
     _require_party(request, item.order, Party.INSTITUTION)
+    result = {**payload.dict(), "standards": _standards(request, item, payload.standards)}
     with _state_conflicts():
         try:
-            services.item_record_result(actor=request.user, item=item, **payload.dict())
+            services.item_record_result(actor=request.user, item=item, **result)
         except ValidationError as error:
             raise _certificate_number_named(error) from None
     return _item(request, order_id, item_id)
+
+
+def _standards(request, item, ids: list[int]) -> list:
+    """The standards named by id: the institution's own (in use, or named already)."""
+    standards = list(selectors.standards_to_choose(user=request.user, item=item).filter(pk__in=ids))
+    if len(standards) != len(set(ids)):
+        raise ValidationError({"standards": _("Choose standards of the institution.")})
+    return standards
 
 
 def _certificate_number_named(error: ValidationError) -> ValidationError:
@@ -67,8 +76,9 @@ def item_certificate_upload(request, order_id: Id, item_id: Id, certificate: Fil
 )
 def item_certificate_generate(request, order_id: Id, item_id: Id):
     """Generate the certificate from the institution's template, with the QR code of the
-    public check page; it replaces any earlier one. The result and the certificate number must
-    be recorded first."""
+    public check page; it replaces any earlier one. The result must be recorded first; the
+    certificate number too, unless the institution has a numbering rule, which then gives the
+    next number (400 naming ``certificate_number`` when there is neither)."""
     item = _item(request, order_id, item_id)
     _require_party(request, item.order, Party.INSTITUTION)
     with _state_conflicts():

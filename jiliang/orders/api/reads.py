@@ -4,7 +4,7 @@ attachments and certificate files."""
 from ninja import Query
 from ninja.pagination import paginate
 
-from jiliang.core.api import Id, get_visible_or_404
+from jiliang.core.api import ErrorOut, Id, get_visible_or_404
 from jiliang.core.scoping import scope_for
 from jiliang.orders import selectors
 from jiliang.orders.api.common import ITEM_ORDER, _detail, _file, _item, _member_institution, router
@@ -43,7 +43,10 @@ def institution_list(request, query: Query[InstitutionQuery]):
     return institutions.select_related("region")
 
 
-@router.get("/orders/queue", response=list[OrderSummaryOut])
+@router.get(
+    "/orders/queue",
+    response={200: list[OrderSummaryOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
 @paginate
 def order_queue(request, query: Query[QueueQuery]):
     """The institution's open orders: the green channel first, then the nearest deadline (orders

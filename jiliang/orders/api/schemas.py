@@ -2,6 +2,7 @@
 of the visits and time limits are with their routes (``time_limits``)."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils import timezone
@@ -64,6 +65,11 @@ class ItemOut(Schema):
         description="The certificate was generated and the result has been recorded again "
         "since: it no longer shows the result; generate it again or upload the right one"
     )
+    regulation: str = Field(description="检定依据: the JJG or JJF code and title")
+    standards: list[int] = Field(description="The ids of the measurement standards used")
+    temperature: float | None = Field(description="°C, when the certificate states it")
+    humidity: float | None = Field(description="Relative humidity in %")
+    place: str = Field(description="Where the measurement was made")
     check_url: str = Field(description="The public check page the certificate's QR code opens")
     record: int | None = Field(
         alias="record_id", description="The ledger record written when the order was completed"
@@ -72,6 +78,10 @@ class ItemOut(Schema):
     @staticmethod
     def resolve_check_url(obj):
         return certificates.check_url(obj)
+
+    @staticmethod
+    def resolve_standards(obj):
+        return [standard.pk for standard in obj.standards.all()]
 
     @staticmethod
     def resolve_conclusion(obj):
@@ -253,6 +263,13 @@ class ResultIn(Schema):
     valid_until: Day | None = None
     measured_error: str = Field("", max_length=100)
     expanded_uncertainty: str = Field("", max_length=100)
+    regulation: str = Field("", max_length=200, description="检定依据, e.g. JJG 52-2013")
+    standards: list[Id] = Field(
+        [], max_length=50, description="Ids of the institution's measurement standards used"
+    )
+    temperature: Decimal | None = Field(None, description="°C, from −50 to 100")
+    humidity: Decimal | None = Field(None, description="Relative humidity in %, 0 to 100")
+    place: str = Field("", max_length=200)
 
 
 class AttachmentIn(Schema):

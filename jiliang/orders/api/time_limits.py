@@ -5,6 +5,7 @@ from ninja import Field, Query
 from jiliang.core.api import Id, Schema, get_visible_or_404
 from jiliang.orders import selectors, services
 from jiliang.orders.api.common import (
+    REFUSALS,
     WRITE,
     _detail,
     _member_institution,
@@ -56,7 +57,7 @@ class TimeLimitIn(TimeLimitQuery):
     )
 
 
-@router.get("/orders/time-limits", response={200: list[TimeLimitOut], **WRITE})
+@router.get("/orders/time-limits", response={200: list[TimeLimitOut], **REFUSALS})
 def time_limit_list(request, query: Query[TimeLimitQuery]):
     """The institution's time limits: every kind, normal and green channel, its own or the
     default; for the institution's members."""
@@ -64,7 +65,7 @@ def time_limit_list(request, query: Query[TimeLimitQuery]):
     return selectors.time_limits(institution=institution)
 
 
-@router.put("/orders/time-limits", response={200: TimeLimitOut, **WRITE})
+@router.put("/orders/time-limits", response={200: TimeLimitOut, **REFUSALS})
 def time_limit_set(request, payload: TimeLimitIn):
     """Set one of the institution's time limits (its administrators); orders already counting
     keep their deadline."""

@@ -78,6 +78,7 @@ def test_an_order_goes_from_the_enterprise_to_the_institution_and_back_into_the_
 
     # The institution takes it from its queue.
     institution = browser.new_page()
+    institution.on("dialog", lambda dialog: dialog.accept())  # the steps that cannot be undone
     sign_in(institution, live_server.url, "institution")
     institution.get_by_role("navigation", name="Sections").get_by_role(
         "link", name="Verification and approvals"
@@ -156,6 +157,7 @@ def test_the_institution_schedules_an_on_site_visit_and_records_it(
     page.screenshot(path=results_dir / "order-visit-scheduled.png", full_page=True)
     page.get_by_role("link", name="Record the visit").click()
     expect(page.get_by_label("Date of the visit")).to_have_value(today.isoformat())
+    page.once("dialog", lambda dialog: dialog.accept())  # "record the visit …?"
     page.get_by_role("button", name="Visit done").click()
     expect(page.get_by_text("The visit was recorded.")).to_be_visible()
     expect(page.locator("#order-status")).to_contain_text("Received, in progress")

@@ -101,6 +101,19 @@ def test_demo_orders_replay_weeks_of_use_and_leave_instruments_to_file():
         if order.completed_at:
             assert events["orders.order.complete"] == order.completed_at
 
+    # The institute numbers its certificates by its rule: those generated in service carry
+    # the numbers of the year in sequence, and every result its regulation, standards and
+    # conditions where the platform knows them.
+    generated = OrderItem.objects.exclude(certificate_facts="").order_by("certificate_number")
+    assert [item.certificate_number for item in generated] == [
+        f"HNJL{today.year}-{n:05d}" for n in range(1, generated.count() + 1)
+    ]
+    assert generated.count() >= 2
+    assert OrderItem.objects.filter(standards__isnull=False, regulation__startswith="JJG").exists()
+    assert not OrderItem.objects.filter(
+        result_date__isnull=False, temperature__isnull=True, instrument__isnull=False
+    ).exists()
+
     # The institution's queue: overdue orders first, then some with days left, then those
     # whose clock has not started.
     institution = user("demo-institution")

@@ -23,7 +23,7 @@ from jiliang.core.testing.matrix import (
 )
 from jiliang.instruments.models import CatalogueItem
 from jiliang.instruments.tests.conftest import add_instrument, add_record
-from jiliang.orders import services
+from jiliang.orders import institution_services, services
 from jiliang.orders.models import Order
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -117,6 +117,43 @@ def order_in(world, state: str) -> Order:
     if state == "approval_paused":
         services.pause_start(actor=staff, order=order, reason="expert_review", started=today)
     made[state] = order
+    return order
+
+
+def numbered(world):
+    """The institution, with a numbering rule and a standard (its id in the URLs)."""
+    institution = world.organisations["institution"]
+    if not world.__dict__.get("numbered"):
+        institution_services.number_rule_set(
+            actor=world.users["platform_admin"],
+            institution=institution,
+            prefix="HNJL",
+            pattern="{prefix}{year}-{seq:05d}",
+        )
+        world.__dict__["numbered"] = institution_services.standard_create(
+            actor=world.users["platform_admin"], institution=institution, name="标准砝码"
+        )
+    return institution
+
+
+def standard(world):
+    numbered(world)
+    return world.__dict__["numbered"]
+
+
+def numbered_order(world) -> Order:
+    """An order in service with a result but no certificate number, at an institution with a
+    numbering rule."""
+    order = order_in(world, "in_service")
+    numbered(world)
+    item = order.items.get()
+    if not item.has_result:
+        services.item_record_result(
+            actor=world.users["institution"],
+            item=item,
+            conclusion="pass",
+            result_date=timezone.localdate(),
+        )
     return order
 
 
@@ -291,6 +328,59 @@ CASES = [
             "working_days": 3,
         },
     ),
+    # Its certificate numbering rule and measurement standards: the same.
+    case(
+        "number-rule",
+        "get",
+        lambda w: f"/api/v1/orders/certificate-number-rule?institution={numbered(w).pk}",
+        {**ANONYMOUS, "institution": 200, "platform_admin": 200, "regulator_above": 403},
+    ),
+    case(
+        "number-rule-set",
+        "put",
+        lambda w: "/api/v1/orders/certificate-number-rule",
+        {**ANONYMOUS, "institution": 200, "platform_admin": 200, "regulator_above": 403},
+        lambda w: {
+            "institution": w.organisations["institution"].pk,
+            "prefix": "HNJL",
+            "pattern": "{prefix}{year}-{seq:05d}",
+        },
+    ),
+    case(
+        "number-rule-delete",
+        "delete",
+        lambda w: f"/api/v1/orders/certificate-number-rule?institution={numbered(w).pk}",
+        {**ANONYMOUS, "institution": 204, "platform_admin": 204, "regulator_above": 403},
+    ),
+    case(
+        "standards",
+        "get",
+        lambda w: f"/api/v1/orders/measurement-standards?institution={numbered(w).pk}",
+        {**ANONYMOUS, "institution": 200, "platform_admin": 200, "regulator_above": 403},
+    ),
+    case(
+        "standard-create",
+        "post",
+        lambda w: "/api/v1/orders/measurement-standards",
+        {**ANONYMOUS, "institution": 201, "platform_admin": 201, "regulator_above": 403},
+        lambda w: {"institution": w.organisations["institution"].pk, "name": "标准电能表"},
+    ),
+    case(
+        "standard-update",
+        "put",
+        lambda w: f"/api/v1/orders/measurement-standards/{standard(w).pk}",
+        {**ANONYMOUS, "institution": 200, "platform_admin": 200},
+        lambda w: {"name": "精密压力表标准装置", "accuracy": "0.05 级"},
+    ),
+    case(
+        "certificate-generate-by-rule",
+        "post",
+        lambda w: (
+            f"/api/v1/orders/{numbered_order(w).pk}/items/"
+            f"{numbered_order(w).items.get().pk}/certificate/generate"
+        ),
+        institution_move(200),
+    ),
     case("attachments", "get", url("submitted", "/attachments"), READERS),
     case("attachment-file", "get", attachment_url, READERS),
     case("pause", "post", url("approval", "/pauses"), institution_move(201), pause),
@@ -389,6 +479,7 @@ PATH_PARAMETERS = {
     "items": "item_id",
     "attachments": "attachment_id",
     "pauses": "pause_id",
+    "measurement-standards": "standard_id",
 }
 
 

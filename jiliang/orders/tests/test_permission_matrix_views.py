@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jiliang.core.testing.matrix import SIGNED_IN_ACTORS, MatrixCase, check, matrix_params
 from jiliang.instruments.tests.conftest import add_instrument
-from jiliang.orders import services, urls
+from jiliang.orders import institution_services, services, urls
 from jiliang.orders.tests.test_services import new_order
 from jiliang.orders.tests.test_views import PDF, accepted, in_service, submitted, with_results
 
@@ -166,7 +166,43 @@ def upload(world):
 
 # Enterprise steps: its editors and platform staff; the viewer sees but may not act.
 ENTERPRISE_STEP = {**ANONYMOUS, **VIEWER_REFUSED, "same_enterprise": 302, "platform_admin": 302}
+
+
 # Institution steps: the enterprise's members see the order but may not act for the institution.
+def standard(world):
+    return cached(
+        world,
+        "standard",
+        lambda world: institution_services.standard_create(
+            actor=world.users["platform_admin"],
+            institution=world.organisations["institution"],
+            name="精密压力表标准装置",
+        ),
+    )
+
+
+def numbered(world):
+    """An order with a result and no certificate number, at an institution with a rule."""
+
+    def make(world):
+        institution_services.number_rule_set(
+            actor=world.users["platform_admin"],
+            institution=world.organisations["institution"],
+            prefix="HNJL",
+            pattern="{prefix}{year}-{seq:05d}",
+        )
+        order = in_service(world, instruments=own_instrument(world, "numbered"))
+        services.item_record_result(
+            actor=world.users["institution"],
+            item=order.items.get(),
+            conclusion="pass",
+            result_date=timezone.localdate(),
+        )
+        return order
+
+    return cached(world, "numbered", make)
+
+
 INSTITUTION_STEP = {
     **ANONYMOUS,
     "same_enterprise": 403,
@@ -381,6 +417,36 @@ CASES = [
         ),
         {**ANONYMOUS, "institution": 302, "platform_admin": 302},
         data=lambda w: {"kind": "verification", "green_channel": "True", "working_days": "3"},
+    ),
+    # Its certificate settings likewise: the numbering rule and the measurement standards.
+    MatrixCase(
+        "certificate-settings",
+        "get",
+        lambda w: reverse("orders:certificate_settings"),
+        {**ANONYMOUS, "institution": 200, "platform_admin": 200},
+    ),
+    MatrixCase(
+        "number-rule-set",
+        "post",
+        lambda w: (
+            reverse("orders:certificate_settings")
+            + f"?institution={w.organisations['institution'].pk}"
+        ),
+        {**ANONYMOUS, "institution": 302, "platform_admin": 302},
+        data=lambda w: {"form": "rule", "prefix": "HNJL", "pattern": "{prefix}{year}-{seq:05d}"},
+    ),
+    MatrixCase(
+        "standard-update",
+        "post",
+        lambda w: reverse("orders:standard_update", args=[standard(w).pk]),
+        {**ANONYMOUS, "institution": 302, "platform_admin": 302},
+        data=lambda w: {"name": "活塞式压力计标准装置", "accuracy": "0.05 级", "is_active": "on"},
+    ),
+    MatrixCase(
+        "certificate-generate-by-rule",
+        "post",
+        lambda w: reverse("orders:item_generate_certificate", args=[numbered(w).items.get().pk]),
+        INSTITUTION_STEP,
     ),
     MatrixCase(
         "certificate-generate-without-number",

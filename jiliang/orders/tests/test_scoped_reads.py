@@ -138,7 +138,7 @@ def test_parts_and_history_read_in_few_queries(world, django_assert_num_queries)
     order = in_service(world, count=3)
     user = fresh(world, "institution")
     selectors.order_timeline(user=user, order=order)  # the scope, computed once per request
-    with django_assert_num_queries(3):  # items, attachments, pauses
+    with django_assert_num_queries(4):  # items, their standards, attachments, pauses
         parts = selectors.order_detail_parts(user=user, order=order)
     assert (len(parts["items"]), len(parts["attachments"]), parts["pauses"]) == (3, 1, [])
     with django_assert_num_queries(2):  # what the user sees of the order, then its events

@@ -24,7 +24,7 @@ from jiliang.core.testing.matrix import (
 from jiliang.instruments.tests.conftest import add_instrument
 from jiliang.orders import services
 from jiliang.orders.models import Order
-from jiliang.orders.stats import order_statistics
+from jiliang.orders.stats import order_statistics, statistics_table
 from jiliang.orgs import services as org_services
 from jiliang.orgs.demo import demo_uscc
 from jiliang.orgs.models import Region
@@ -219,6 +219,40 @@ def test_the_numbers_for_each_actor(world, scenario, actor, who):
     assert rows == expected_rows(world, scenario, who)
 
 
+@pytest.mark.parametrize(
+    ("actor", "counts", "average"),
+    [
+        # 5 completed orders of 5, 4, 7, 5 and 1 working days: 22 / 5, not the rows' 3.8.
+        ("regulator_above", (8, 2, 5, 3, 1, 1), 4.4),
+        # 6 completed orders, 26 working days: 4.3, not (5.0 + 5.0 + 1.0) / 3.
+        ("province", (9, 2, 6, 4, 1, 1), 4.3),
+        ("sibling_regulator", (1, 0, 1, 1, 0, 0), 4.0),
+    ],
+)
+def test_the_total_row_averages_the_working_days_over_every_order(
+    world, scenario, actor, counts, average
+):
+    total = statistics_table(user=scenario["users"][actor], today=TODAY)["total"]
+    submitted, open_, completed, on_time, cancelled, overdue = counts
+    assert total == {
+        "submitted": submitted,
+        "open": open_,
+        "completed": completed,
+        "completed_on_time": on_time,
+        "cancelled": cancelled,
+        "overdue": overdue,
+        "on_time_percent": round(100 * on_time / completed, 1),
+        "average_workdays": average,
+    }
+
+
+def test_the_total_row_of_nothing_has_no_average(world, scenario):
+    total = statistics_table(user=scenario["users"]["nobody"], today=TODAY)["total"]
+    assert total["submitted"] == 0
+    assert total["average_workdays"] is None
+    assert total["on_time_percent"] is None
+
+
 def test_the_second_institution_counts_only_what_was_addressed_to_it(world, scenario):
     rows = order_statistics(user=scenario["users"]["second_institution"], today=TODAY)
     assert [(r["institution"], r["submitted"]) for r in rows] == [(scenario["second"].pk, 1)]
@@ -297,6 +331,13 @@ CASES = [
         {"anonymous": 401, **dict.fromkeys(SIGNED_IN_ACTORS, 200)},
         api=True,
     ),
+    MatrixCase(
+        "api-total",
+        "get",
+        lambda w: f"{API}/total",
+        {"anonymous": 401, **dict.fromkeys(SIGNED_IN_ACTORS, 200)},
+        api=True,
+    ),
 ]
 
 
@@ -349,6 +390,13 @@ def test_the_page_shows_the_table_and_the_charts_without_inline_script(world, sc
     assert not re.search(r"JL\d{14}", html)
 
 
+def test_the_page_shows_the_average_working_days_in_the_all_row(world, scenario):
+    html = signed_in(world.users["regulator_above"]).get(PAGE).content.decode()
+    footer = re.sub(r"\s+", " ", html.split("<tfoot>")[1].split("</tfoot>")[0])
+    assert "All" in footer
+    assert '<td class="text-end">4.4</td>' in footer
+
+
 def test_the_page_filters_by_period_and_explains_a_backwards_one(world, scenario):
     client = signed_in(world.users["regulator_above"])
     empty = client.get(PAGE, {"since": "2026-09-26"})
@@ -382,6 +430,15 @@ def test_the_api_gives_the_rows(world, scenario):
     assert client.get(API, {"until": "2026-09-24"}).json() == []
     sibling = in_english(world.client_for("sibling_regulator", api=True)).get(API).json()
     assert sibling == expected_rows(world, scenario, "kaifeng")
+
+
+def test_the_api_gives_the_total(world, scenario):
+    client = world.client_for("regulator_above", api=True)
+    total = client.get(f"{API}/total").json()
+    assert (total["submitted"], total["completed"], total["average_workdays"]) == (8, 5, 4.4)
+    assert client.get(f"{API}/total", {"until": "2026-09-24"}).json()["average_workdays"] is None
+    response = client.get(f"{API}/total", {"since": "2026-10-02", "until": "2026-10-01"})
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize(

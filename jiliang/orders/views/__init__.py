@@ -4,11 +4,13 @@ documents is the order, then each document, in one transaction.
 
 The package by topic: ``lists`` (the orders, the queue), ``ordering`` (a new order, the
 mandatory filing), ``detail`` (one order, its change), ``transitions``, ``items`` (results,
-certificates, attachments) and ``time_limits`` (visits, pauses, the institution's limits);
+certificates, attachments), ``time_limits`` (visits, pauses, the institution's limits) and
+``certificate_settings`` (its numbering rule and measurement standards);
 ``base`` holds what they share. The views below are the ones ``urls`` uses.
 """
 
 from jiliang.orders.views.base import rows_for_display
+from jiliang.orders.views.certificate_settings import CertificateSettingsView, StandardUpdateView
 from jiliang.orders.views.detail import OrderDetailView, OrderUpdateView
 from jiliang.orders.views.items import (
     AttachmentAddView,
@@ -44,6 +46,7 @@ __all__ = [
     "AttachmentFileView",
     "CancelView",
     "CertificateGenerateView",
+    "CertificateSettingsView",
     "CompleteView",
     "InstitutionQueueView",
     "InstrumentOptionsView",
@@ -58,6 +61,7 @@ __all__ = [
     "PauseStartView",
     "ReceiveView",
     "ReturnView",
+    "StandardUpdateView",
     "SubmitView",
     "TimeLimitsView",
     "VisitScheduleView",

@@ -157,6 +157,7 @@ class OrderActionView(ScopedActionView):
     button = gettext_lazy("Save")
     button_class = "btn-primary"
     intro = ""
+    confirm = ""  # asked in the browser before an irreversible step (data-confirm)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -189,6 +190,7 @@ class OrderActionView(ScopedActionView):
         }
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("confirm", self.confirm)
         return super().get_context_data(
             order=self.order,
             heading=self.heading,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from jiliang.core.views import ScopedDetailView
-from jiliang.orders import selectors, services
+from jiliang.orders import institution_services, selectors, services
 from jiliang.orders.choices import OrderStatus, Party
 from jiliang.orders.forms import OrderForm
 from jiliang.orders.models import TRANSITIONS, Order
@@ -21,6 +21,8 @@ from jiliang.orders.views.base import (
     query_initial,
     rows_for_display,
 )
+from jiliang.orders.views.items import CONFIRM_GENERATE
+from jiliang.orders.views.transitions import confirmations
 
 
 class OrderDetailView(ScopedDetailView):
@@ -29,6 +31,17 @@ class OrderDetailView(ScopedDetailView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("enterprise", "institution", "created_by")
+
+    def numbering(self, order) -> dict:
+        """Whether certificate numbers come from the institution's rule, and whether the
+        user may set one (shown instead of a generate button that waits for a number)."""
+        return {
+            "number_rule": selectors.number_rule(institution=order.institution),
+            "may_set_number_rule": institution_services.may_edit_settings(
+                self.request.user, order.institution
+            ),
+            "confirm_generate": CONFIRM_GENERATE,
+        }
 
     def get_context_data(self, **kwargs):
         order, user, today = self.object, self.request.user, timezone.localdate()
@@ -58,6 +71,8 @@ class OrderDetailView(ScopedDetailView):
             and running_pause is None,
             running_pause=running_pause,
             missing_results=[item for item in parts["items"] if not item.has_result],
+            confirms=confirmations(order),
+            **(self.numbering(order) if institution_acts else {}),
             **kwargs,
         )
 

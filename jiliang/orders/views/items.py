@@ -10,11 +10,17 @@ from django.utils.translation import gettext_lazy
 from jiliang.core.forms import ConfirmForm
 from jiliang.instruments.forms import AttachmentForm
 from jiliang.instruments.views import ScopedFileView
-from jiliang.orders import certificates, services
+from jiliang.orders import certificates, selectors, services
 from jiliang.orders.choices import OrderStatus, Party
 from jiliang.orders.forms import ItemResultForm
 from jiliang.orders.models import Order, OrderAttachment, OrderItem
 from jiliang.orders.views.base import CLOSED, OrderActionView
+
+# Generating is irreversible: the number is taken and the stored file replaced.
+CONFIRM_GENERATE = gettext_lazy(
+    "Generate the certificate? Its number is taken for good and the PDF replaces the stored "
+    "certificate file."
+)
 
 
 class AttachmentAddView(OrderActionView):
@@ -65,10 +71,21 @@ class ItemResultView(OrderActionView):
         initial = {
             name: getattr(item, name)
             for name in ItemResultForm.base_fields
-            if name != "certificate"
+            if name not in ("certificate", "standards")
         }
+        initial["standards"] = list(item.standards.all())
         initial["result_date"] = item.result_date or timezone.localdate()
+        initial["regulation"] = item.regulation or certificates.suggested_regulation(item)
         return initial
+
+    def get_form_kwargs(self):
+        rule = selectors.number_rule(institution=self.order.institution)
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "item": self.object,
+            "numbered": rule is not None,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(item=self.object, **kwargs)
@@ -95,6 +112,7 @@ class CertificateGenerateView(ItemResultView):
         "a QR code to the public check page; it replaces the stored certificate file."
     )
     button = gettext_lazy("Generate")
+    confirm = CONFIRM_GENERATE
 
     def possible(self):
         item = self.object
@@ -102,17 +120,23 @@ class CertificateGenerateView(ItemResultView):
             self.order.status == OrderStatus.IN_SERVICE
             and not self.order.is_approval
             and item.has_result
-            and bool(item.certificate_number)
+            and bool(
+                item.certificate_number or selectors.number_rule(institution=self.order.institution)
+            )
         )
 
     def not_possible(self):
         return _(
             "A certificate is generated while the order is in service, once the item has a "
-            "result and a certificate number."
+            "result and a certificate number (typed, or given by the institution's numbering "
+            "rule)."
         )
 
     def get_initial(self):
         return {}
+
+    def get_form_kwargs(self):
+        return super(ItemResultView, self).get_form_kwargs()  # a ConfirmForm: no item
 
     def perform(self, form):
         item = certificates.certificate_generate(actor=self.request.user, item=self.object)

@@ -117,13 +117,12 @@ def limit_anchor(kind: str, green_channel: bool) -> str:
     return f"limit-{kind}-{'green' if green_channel else 'normal'}"
 
 
-class TimeLimitsView(LoginRequiredMixin, TemplateView):
-    """An institution's time limits, per kind, normal and green channel: the platform's
-    default and the institution's own. Its administrators change them, its other members read
-    them; anyone else gets 404. A member of several institutions chooses one (``institution``
-    in the query, as for the queue)."""
+class InstitutionPolicyView(LoginRequiredMixin, TemplateView):
+    """A page of an institution's policy: its administrators change it, its other members read
+    it; anyone else gets 404. A member of several institutions chooses one (``institution`` in
+    the query, as for the queue)."""
 
-    template_name = "orders/time_limits.html"
+    url_name = ""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -136,7 +135,15 @@ class TimeLimitsView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def page_url(self) -> str:
-        return f"{reverse('orders:time_limits')}?institution={self.institution.pk}"
+        return f"{reverse(self.url_name)}?institution={self.institution.pk}"
+
+
+class TimeLimitsView(InstitutionPolicyView):
+    """An institution's time limits, per kind, normal and green channel: the platform's
+    default and the institution's own."""
+
+    template_name = "orders/time_limits.html"
+    url_name = "orders:time_limits"
 
     def post(self, request, *args, **kwargs):
         if not self.can_edit:

@@ -15,6 +15,47 @@ from jiliang.orders.models import TRANSITIONS
 from jiliang.orders.views.base import OrderActionView
 
 
+def confirmations(order) -> dict[str, str]:
+    """What the browser asks before the steps that cannot be undone, by transition: once
+    accepted the enterprise can no longer cancel, once received the time limit runs, once
+    completed nothing changes. Submitting and returning can be: the order comes back."""
+    number = {"number": order.number}
+    if order.is_approval:
+        receive = _("Start the review of order %(number)s? The enterprise is notified.")
+        accept = _(
+            "Accept order %(number)s? It can no longer be returned or cancelled, and the "
+            "approval's time limit counts from today."
+        )
+        complete = _(
+            "Complete order %(number)s? The enterprise is notified of the decision and the "
+            "order can no longer be changed."
+        )
+    else:
+        if order.service_mode == ServiceMode.ON_SITE:
+            receive = _(
+                "Record the visit for order %(number)s? Its instruments are at verification and "
+                "the time limit counts from the day of the visit."
+            )
+        else:
+            receive = _(
+                "Record the items of order %(number)s as received? Its instruments are at "
+                "verification and the time limit counts from today."
+            )
+        accept = _(
+            "Accept order %(number)s? It can no longer be returned to the enterprise or "
+            "cancelled by it."
+        )
+        complete = _(
+            "Complete order %(number)s? The results are written into the enterprise's ledger, "
+            "the enterprise is notified, and the order can no longer be changed."
+        )
+    return {
+        "accept": accept % number,
+        "receive": receive % number,
+        "complete": complete % number,
+    }
+
+
 class TransitionView(OrderActionView):
     """A move of the order's state (models.TRANSITIONS), confirmed by a button."""
 
@@ -24,6 +65,10 @@ class TransitionView(OrderActionView):
     @property
     def party(self):
         return TRANSITIONS[self.transition].party
+
+    @property
+    def confirm(self):
+        return confirmations(self.order).get(self.transition, "")
 
     def possible(self):
         return self.order.allowed(self.transition)

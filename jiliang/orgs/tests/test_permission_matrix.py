@@ -89,6 +89,15 @@ CASES = [
         {**ANONYMOUS_HTML, **ENTERPRISE_ADMINS_ONLY, "same_enterprise": 200, "platform_admin": 200},
     ),
     MatrixCase(
+        "audit-log-filtered",
+        "get",
+        lambda w: (
+            reverse("orgs:audit_event_list", args=[w.enterprise.pk])
+            + "?group=orgs&operator=system&since=2026-01-01&until=2026-12-31"
+        ),
+        {**ANONYMOUS_HTML, **ENTERPRISE_ADMINS_ONLY, "same_enterprise": 200, "platform_admin": 200},
+    ),
+    MatrixCase(
         "membership-add-form",
         "get",
         enterprise_url("orgs:membership_add"),
@@ -201,6 +210,13 @@ CASES = [
         "api-audit-events",
         "get",
         api("/organisations/{enterprise}/audit-events"),
+        {**ANONYMOUS_API, **ENTERPRISE_ADMINS_ONLY, "same_enterprise": 200, "platform_admin": 200},
+        api=True,
+    ),
+    MatrixCase(
+        "api-audit-events-filtered",
+        "get",
+        api("/organisations/{enterprise}/audit-events?group=orgs&operator=system&since=2026-01-01"),
         {**ANONYMOUS_API, **ENTERPRISE_ADMINS_ONLY, "same_enterprise": 200, "platform_admin": 200},
         api=True,
     ),

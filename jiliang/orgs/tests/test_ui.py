@@ -133,13 +133,6 @@ def test_removing_the_last_admin_shows_a_message(world):
     assert Membership.objects.filter(pk=own.pk).exists()
 
 
-def test_audit_log_lists_the_organisations_events(world):
-    response = world.client_for("same_enterprise").get(
-        reverse("orgs:audit_event_list", args=[world.enterprise.pk])
-    )
-    assert b"orgs.membership.created" in response.content
-
-
 def test_organisation_list_filters_and_pages(world, django_assert_max_num_queries):
     client = world.client_for("platform_admin")
     response = client.get(reverse("orgs:organisation_list"), {"kind": "regulator"})
