@@ -365,7 +365,7 @@ class OrderItem(models.Model):
     )
     # The order's status is completed or cancelled (CLOSED_STATUSES), repeated here so that
     # the database itself keeps an instrument in one draft or open order at a time (a partial
-    # unique constraint cannot look at another table); services._transition sets it in the
+    # unique constraint cannot look at another table); services.common._transition sets it in the
     # transaction that closes the order. Raw inserts (bench, core.bulk) get the database default.
     order_closed = models.BooleanField(default=False, db_default=False, editable=False)
 
@@ -385,7 +385,7 @@ class OrderItem(models.Model):
                 fields=["order", "instrument"], name="order_item_instrument_once"
             ),
             # Of two orders made at once for one instrument, one holds it: the other's insert
-            # waits for the first to commit, then fails (services._add_items names the
+            # waits for the first to commit, then fails (services.ordering._add_items names the
             # instrument). An approval's object (no instrument) is never in the way.
             models.UniqueConstraint(
                 fields=["instrument"],

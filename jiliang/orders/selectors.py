@@ -148,7 +148,7 @@ def _paused_since(order: Order) -> date | None:
 
 def acts_for(user, organisation_id: int) -> bool:
     """Whether the user may act for the organisation in an order (an administrator or staff
-    member of it, or a platform administrator: services._require_party)."""
+    member of it, or a platform administrator: services.common._require_party)."""
     scope = scope_for(user)
     if scope is None:
         return False

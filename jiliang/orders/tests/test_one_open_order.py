@@ -14,6 +14,7 @@ from jiliang.core.testing.threads import in_threads
 from jiliang.instruments.tests.conftest import add_instrument
 from jiliang.orders import services
 from jiliang.orders.models import Order, OrderItem
+from jiliang.orders.services import ordering
 from jiliang.orders.tests.test_api import create
 from jiliang.orders.tests.test_services import institution, new_order, received
 from jiliang.orders.tests.test_views import client_for, order_data
@@ -61,13 +62,13 @@ def check_misses(monkeypatch):
     check (each service call's first look) misses it; the look after the refused insert sees
     it. Returns the looks."""
     looks = []
-    busy_item = services._busy_item
+    busy_item = ordering._busy_item
 
     def misses_the_first_look(instruments, keep=None):
         looks.append(instruments)
         return None if len(looks) % 2 else busy_item(instruments, keep)
 
-    monkeypatch.setattr(services, "_busy_item", misses_the_first_look)
+    monkeypatch.setattr(ordering, "_busy_item", misses_the_first_look)
     return looks
 
 
