@@ -53,6 +53,7 @@ from jiliang.instruments import schedule
 from jiliang.instruments.choices import Conclusion
 from jiliang.instruments.cycles import usual_cycle
 from jiliang.instruments.models import VerificationRecord
+from jiliang.orders import selectors
 from jiliang.orders.choices import OrderKind, OrderStatus
 from jiliang.orders.models import (
     EDITOR_ROLES,
@@ -118,18 +119,48 @@ def suggested_regulation(item: OrderItem) -> str:
     return f"{cycle.regulation} {cycle.instrument}" if cycle else ""
 
 
-def certificate_valid_until(item: OrderItem) -> date | None:
+def certificate_valid_until(item: OrderItem, records=None) -> date | None:
     """有效期至: the date the result states; else, for a verification passed, the date the
     ledger will compute once the order completes (schedule.next_due over the instrument's
     current records with this result as the latest): the result's date plus the interval,
-    or an instrument's replacement date. A calibration states one only when given."""
-    if item.valid_until or item.instrument is None or not item.result_date:
+    or an instrument's replacement date. A calibration states one only when given.
+    ``records``: the instrument's current records, newest first, when already read."""
+    if not _valid_until_computed(item):
         return item.valid_until
-    if item.order.kind not in VERIFICATION_KINDS or item.conclusion == Conclusion.FAIL:
-        return None
-    records = VerificationRecord.objects.filter(instrument=item.instrument).current()
+    if records is None:
+        records = VerificationRecord.objects.filter(instrument=item.instrument).current()
+        records = list(records.newest_first())
     result = SimpleNamespace(date=item.result_date, valid_until=None)
-    return schedule.next_due(item.instrument, [result, *records.newest_first()])
+    return schedule.next_due(item.instrument, [result, *records])
+
+
+def _valid_until_computed(item: OrderItem) -> bool:
+    return bool(
+        not item.valid_until
+        and item.instrument is not None
+        and item.result_date
+        and item.order.kind in VERIFICATION_KINDS
+        and item.conclusion != Conclusion.FAIL
+    )
+
+
+def with_valid_until(order: Order, items: list[OrderItem]) -> list[OrderItem]:
+    """The order's items, each with ``certificate_valid_until`` as its certificate states it;
+    the records of the instruments that need them read in one query."""
+    for item in items:
+        item.order = order
+    computed = [item for item in items if _valid_until_computed(item)]
+    records = {}
+    current = VerificationRecord.objects.filter(
+        instrument__in=[item.instrument_id for item in computed]
+    ).current()
+    for record in current.newest_first() if computed else []:
+        records.setdefault(record.instrument_id, []).append(record)
+    for item in items:
+        item.certificate_valid_until = certificate_valid_until(
+            item, records.get(item.instrument_id, [])
+        )
+    return items
 
 
 def certificate_context(item: OrderItem, *, issued: date) -> dict:
@@ -255,10 +286,7 @@ def allocate_number(institution, today: date) -> str:
     rule = rule.first()
     if rule is None:
         return ""
-    seq = rule.next_sequence(today.year)
-    issued = OrderItem.objects.filter(institution=institution)
-    while issued.filter(certificate_number=rule.number(today.year, seq)).exists():
-        seq += 1
+    seq = selectors.free_sequence(rule, today.year)
     rule.year, rule.last_sequence = today.year, seq
     rule.save(update_fields=["year", "last_sequence"])
     return rule.number(today.year, seq)

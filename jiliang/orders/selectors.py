@@ -276,7 +276,16 @@ def number_rule(*, institution) -> CertificateNumberRule | None:
 
 def next_certificate_number(rule: CertificateNumberRule, today: date) -> str:
     """The number the next generated certificate takes (unless one is typed meanwhile)."""
-    return rule.number(today.year, rule.next_sequence(today.year))
+    return rule.number(today.year, free_sequence(rule, today.year))
+
+
+def free_sequence(rule: CertificateNumberRule, year: int) -> int:
+    """The rule's next sequence of ``year``, past the numbers already given by hand."""
+    seq = rule.next_sequence(year)
+    issued = OrderItem.objects.filter(institution_id=rule.institution_id)
+    while issued.filter(certificate_number=rule.number(year, seq)).exists():
+        seq += 1
+    return seq
 
 
 def institution_standards(*, user, institution):

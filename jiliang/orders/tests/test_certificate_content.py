@@ -111,6 +111,17 @@ def test_valid_until_is_as_given_else_as_the_ledger_computes_it(world):
     assert certificates.certificate_valid_until(calibration) is None
 
 
+def test_the_order_page_shows_valid_until_as_the_certificate_does(world):
+    item = gauge(world)
+    client = client_for(world, "institution")
+    page = client.get(reverse("orders:order_detail", args=[item.order_id]))
+    assert [row.certificate_valid_until for row in page.context["items"]] == [date(2027, 4, 8)]
+    assert "2027-04-08" in page.content.decode()
+    OrderItem.objects.filter(pk=item.pk).update(valid_until=date(2027, 1, 31))
+    page = client.get(reverse("orders:order_detail", args=[item.order_id]))
+    assert [row.certificate_valid_until for row in page.context["items"]] == [date(2027, 1, 31)]
+
+
 def test_a_later_record_does_not_change_the_computed_date(world):
     item = gauge(world)
     add_record(world, item.instrument, date=date(2025, 1, 10), kind="verification")

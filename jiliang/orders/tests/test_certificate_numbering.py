@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jiliang.core.models import AuditEvent
 from jiliang.core.testing.threads import in_threads
-from jiliang.orders import certificates, institution_services
+from jiliang.orders import certificates, institution_services, selectors
 from jiliang.orders.models import CertificateNumberRule, OrderItem
 from jiliang.orders.numbering import format_number, validate_pattern
 from jiliang.orders.tests.test_api import api
@@ -134,6 +134,9 @@ def test_a_number_typed_by_hand_is_passed_over(world, monkeypatch):
         world, received_item(world, management_number="JL-009"), certificate_number="HNJL2026-00001"
     )
     item = unnumbered(world)
+    rule = CertificateNumberRule.objects.get()
+    # The number the settings page shows next is the one generating takes.
+    assert selectors.next_certificate_number(rule, date(2026, 10, 9)) == "HNJL2026-00002"
     certificates.certificate_generate(actor=staff(world), item=item)
     assert number_of(item) == "HNJL2026-00002"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from jiliang.core.views import ScopedDetailView
-from jiliang.orders import institution_services, selectors, services
+from jiliang.orders import certificates, institution_services, selectors, services
 from jiliang.orders.choices import OrderStatus, Party
 from jiliang.orders.forms import OrderForm
 from jiliang.orders.models import TRANSITIONS, Order
@@ -48,6 +48,7 @@ class OrderDetailView(ScopedDetailView):
         rows_for_display([order], today)
         parties = selectors.acting_parties(user, order)
         parts = selectors.order_detail_parts(user=user, order=order)
+        certificates.with_valid_until(order, parts["items"])
         running_pause = next((pause for pause in parts["pauses"] if pause.ended is None), None)
         institution_acts = Party.INSTITUTION in parties
         return super().get_context_data(
