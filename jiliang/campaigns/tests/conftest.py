@@ -129,6 +129,11 @@ def _member(admin, username, organisation, role):
     return user
 
 
+def second_staff(bureaus: Bureaus, region: str):
+    """Another staff member of a region's bureau: two people who may act for it at once."""
+    return _member(bureaus.admin, f"{region}-staff", bureaus.organisations[region], "staff")
+
+
 def enterprise_in(bureaus: Bureaus, region, *, name: str = "") -> Organisation:
     """A small enterprise located in ``region`` (a name of ``bureaus.regions`` or a Region)."""
     if isinstance(region, str):

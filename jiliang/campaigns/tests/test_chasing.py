@@ -15,14 +15,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from jiliang.accounts.services import user_create
 from jiliang.campaigns import lateness, services
 from jiliang.campaigns.models import Chase
+from jiliang.campaigns.tests.conftest import second_staff
 from jiliang.campaigns.tests.test_views import client_for, messages_of, page, text_of
 from jiliang.core.models import AuditEvent
 from jiliang.core.testing.threads import in_threads
 from jiliang.notifications.models import Email, Notification
-from jiliang.orgs.services import membership_add
 
 pytestmark = pytest.mark.usefixtures("english")
 MONTHS = [f"2020-{month:02d}" for month in range(1, 13)]
@@ -197,18 +196,7 @@ def test_two_chases_at_once_record_one(shared_bureaus):
         year=2020,
         period_type="monthly",
     )
-    second = user_create(
-        actor=bureaus.admin,
-        username="zhengzhou-staff",
-        email="zz-staff@example.com",
-        password="a-Staff-Password-77",
-    )
-    membership_add(
-        actor=bureaus.admin,
-        organisation=bureaus.organisations["zhengzhou"],
-        user=second,
-        role="staff",
-    )
+    second = second_staff(bureaus, "zhengzhou")
     chasers = [bureaus.users["zhengzhou"], second]
 
     def chase():

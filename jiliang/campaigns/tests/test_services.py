@@ -12,10 +12,10 @@ from jiliang.accounts.services import user_create
 from jiliang.campaigns import rollup, services
 from jiliang.campaigns.models import Campaign, EnteredValue, Figure, Indicator, Quota, Report
 from jiliang.campaigns.spreadsheets import QuotaRow
+from jiliang.campaigns.tests.conftest import second_staff
 from jiliang.core.models import AuditEvent
 from jiliang.core.testing.threads import in_threads
 from jiliang.notifications.models import Notification
-from jiliang.orgs.services import membership_add
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -591,18 +591,7 @@ def test_two_approvers_at_once_one_wins(shared_bureaus):
         year=2020,
         period_type="monthly",
     )
-    second = user_create(
-        actor=bureaus.admin,
-        username="zhengzhou-staff",
-        email="zz-staff@example.com",
-        password="a-Staff-Password-77",
-    )
-    membership_add(
-        actor=bureaus.admin,
-        organisation=bureaus.organisations["zhengzhou"],
-        user=second,
-        role="staff",
-    )
+    second = second_staff(bureaus, "zhengzhou")
     report = services.report_submit(
         actor=bureaus.users["jinshui"],
         campaign=campaign,
