@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jiliang.instruments",
     "jiliang.notifications",
     "jiliang.orders",
+    "jiliang.needs",
     "jiliang.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",

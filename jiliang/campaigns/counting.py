@@ -29,6 +29,12 @@ counts there, so nothing of the records is loaded into Python::
 
 and a new counter of its own is one decorated source with ``@counter("problems_solved")``
 (then an administrator sets ``Indicator.counter`` to that name, checked against ``COUNTERS``).
+
+A counter of amounts (materials handed out, person-times of service) names a number field of
+the records as ``events(..., amount="materials_handed_out")``: its figure is then the sum of the
+amounts of its distinct (region, period, subject) cells (a subject whose events repeat in a cell
+counts the largest of their amounts once), and its subjects are the records' ids. The sources of
+one counter give amounts all or none.
 Register sources in the app's ``AppConfig.ready`` (import the module holding them), as the
 orders app's sources are defined at the end of this module.
 
@@ -82,15 +88,21 @@ ENTERPRISES_HELPED = "enterprises_helped"
 STANDARDS_APPROVED = "standards_approved"
 # The names of the values of ``events`` (prefixed: a source's model may have a field "day").
 EVENT_FIELDS = ("event_region", "event_subject", "event_day")
+AMOUNT_FIELD = "event_amount"
 
 Source = Callable[..., QuerySet]
 
 
-def events(rows: QuerySet, *, region: str, subject: str, day: str) -> QuerySet:
+def events(
+    rows: QuerySet, *, region: str, subject: str, day: str, amount: str | None = None
+) -> QuerySet:
     """The queryset a source returns: ``rows`` as values ``region``, ``subject`` and ``day``,
     each named by a field path of ``rows``' model (``"enterprise__region_id"``); ``day`` a
-    DateField or a DateTimeField."""
-    return rows.values(event_region=F(region), event_subject=F(subject), event_day=F(day))
+    DateField or a DateTimeField; ``amount``, when given, a number field the counter sums."""
+    values = {"event_region": F(region), "event_subject": F(subject), "event_day": F(day)}
+    if amount is not None:
+        values[AMOUNT_FIELD] = F(amount)
+    return rows.values(**values)
 
 
 def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -117,19 +129,9 @@ class Counter:
         )
         if union is None:
             return {}
-        sql, params = union
+        sql, params, summed = union
         keys = _period_keys(campaign, periods)
-        # Each (region, period, subject) once, counted per period; and each (region, subject)
-        # once, counted per region: the whole campaign (its periods cover it).
-        statement = (
-            "WITH cells AS (SELECT event_region, event_period, event_subject "
-            f"FROM ({sql}) events GROUP BY event_region, event_period, event_subject) "
-            "SELECT event_region, event_period, COUNT(*) FROM cells "
-            "GROUP BY event_region, event_period "
-            "UNION ALL "
-            "SELECT event_region, 0, COUNT(*) FROM (SELECT DISTINCT event_region, event_subject "
-            "FROM cells) whole_campaign GROUP BY event_region"
-        )
+        statement = (_SUM_STATEMENT if summed else _COUNT_STATEMENT).format(events=sql)
         result = {}
         settings = dict(PLAN_SETTINGS)
         if region_ids is None and changed_since is None:
@@ -143,7 +145,7 @@ class Counter:
             rows = cursor.fetchall()
         for region_id, period_number, number in rows:
             if number:
-                result[region_id, keys[period_number]] = number
+                result[region_id, keys[period_number]] = int(number)
         return result
 
     def touched(self, campaign, *, since: datetime) -> set[tuple[int, str]]:
@@ -152,7 +154,7 @@ class Counter:
         union = self.events(campaign, changed_since=since)
         if union is None:
             return set()
-        sql, params = union
+        sql, params, _summed = union
         keys = _period_keys(campaign, None)
         cells = set()
         with connection.cursor() as cursor:
@@ -168,8 +170,9 @@ class Counter:
     def events(self, campaign, *, region_ids=None, changed_since=None, periods=None):
         """The SQL (and its parameters) of every source's events in the campaign's periods as
         rows of ``event_region``, ``event_subject`` and ``event_period`` (the number of the
-        period holding the event's day, from 1 in the order of ``periods``), combined by
-        ``UNION ALL``; None without sources."""
+        period holding the event's day, from 1 in the order of ``periods``) and, for a counter
+        of amounts, ``event_amount``, combined by ``UNION ALL``; and whether the events carry
+        amounts. None without sources."""
         periods = periods if periods is not None else periods_of(campaign)
         for before, after in pairwise(periods):
             if after.start != before.end + timedelta(days=1):
@@ -191,8 +194,38 @@ class Counter:
         ]
         if not parts:
             return None
+        summed = {AMOUNT_FIELD in part.query.annotation_select for part in parts}
+        if len(summed) > 1:
+            raise TypeError(
+                f"The sources of the counter {self.name} must all give amounts or none."
+            )
         union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        return union.query.sql_with_params()
+        return (*union.query.sql_with_params(), summed.pop())
+
+
+# Each (region, period, subject) once, counted per period; and each (region, subject) once,
+# counted per region: the whole campaign (its periods cover it).
+_COUNT_STATEMENT = (
+    "WITH cells AS (SELECT event_region, event_period, event_subject "
+    "FROM ({events}) events GROUP BY event_region, event_period, event_subject) "
+    "SELECT event_region, event_period, COUNT(*) FROM cells "
+    "GROUP BY event_region, event_period "
+    "UNION ALL "
+    "SELECT event_region, 0, COUNT(*) FROM (SELECT DISTINCT event_region, event_subject "
+    "FROM cells) whole_campaign GROUP BY event_region"
+)
+# The same cells, each with its amount, summed.
+_SUM_STATEMENT = (
+    "WITH cells AS (SELECT event_region, event_period, event_subject, "
+    "MAX(event_amount) AS event_amount "
+    "FROM ({events}) events GROUP BY event_region, event_period, event_subject) "
+    "SELECT event_region, event_period, SUM(event_amount) FROM cells "
+    "GROUP BY event_region, event_period "
+    "UNION ALL "
+    "SELECT event_region, 0, SUM(event_amount) FROM (SELECT event_region, event_subject, "
+    "MAX(event_amount) AS event_amount FROM cells GROUP BY event_region, event_subject) "
+    "whole_campaign GROUP BY event_region"
+)
 
 
 COUNTERS: dict[str, Counter] = {}
@@ -311,11 +344,13 @@ def _in_periods(rows, periods: list[Period], event_source) -> QuerySet:
     events outside the periods left out: the day is compared with the periods' bounds of the
     column's type (a moment column with the local midnights, so that no row is cast and an
     index on the column serves)."""
-    if not isinstance(rows, QuerySet) or set(rows.query.annotation_select) != set(EVENT_FIELDS):
+    fields = set(rows.query.annotation_select) if isinstance(rows, QuerySet) else set()
+    if fields - {AMOUNT_FIELD} != set(EVENT_FIELDS):
         raise TypeError(
             f"The event source {event_source.__qualname__} must return a queryset of "
             "counting.events(rows, region=…, subject=…, day=…)."
         )
+    amount = [AMOUNT_FIELD] if AMOUNT_FIELD in fields else []
     moments = isinstance(rows.query.annotations["event_day"].output_field, DateTimeField)
 
     def bound(day: date):
@@ -332,6 +367,7 @@ def _in_periods(rows, periods: list[Period], event_source) -> QuerySet:
         .values(
             "event_region",
             "event_subject",
+            *amount,
             event_period=Case(
                 *(
                     When(event_day__lt=bound(period.end + timedelta(days=1)), then=Value(number))

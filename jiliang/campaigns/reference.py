@@ -8,7 +8,16 @@ INDICATOR_TABLE = Path(__file__).resolve().parent / "fixtures" / "activity-indic
 
 # (code, name, unit, English name, counter): the indicator the quota "SMEs to help" measures.
 SMES_HELPED = ("smes_helped", "帮扶中小企业", "家", "SMEs helped", "enterprises_helped")
-COUNTERS = {"standards_established": "standards_approved"}
+COUNTERS = {
+    "standards_established": "standards_approved",
+    # The needs app's service teams and visits (needs/hooks/fieldwork.py).
+    "service_teams": "service_teams",
+    "enterprises_visited": "enterprises_visited",
+    "technical_services": "technical_services",
+    "promo_materials": "promo_materials",
+    # Submitted survey responses (needs/hooks/answering.py).
+    "questionnaires": "questionnaires",
+}
 
 
 def load_reference_indicators(indicator_model) -> None:

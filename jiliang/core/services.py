@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -44,7 +46,7 @@ def model_update(*, instance: models.Model, data: dict, fields: list[str]) -> di
         raise ValueError(f"Fields not updatable here: {sorted(unknown)}")
     before = audit.snapshot(instance, list(data))
     for name, value in data.items():
-        setattr(instance, name, value)
+        setattr(instance, name, _as_stored(instance._meta.get_field(name), value))
     changes = audit.changes_between(before, audit.snapshot(instance, list(data)))
     if changes:
         instance.full_clean()
@@ -53,3 +55,15 @@ def model_update(*, instance: models.Model, data: dict, fields: list[str]) -> di
             update_fields.append("updated")
         instance.save(update_fields=update_fields)
     return changes
+
+
+def _as_stored(field, value):
+    """A decimal as its field stores it (6200 is 6200.00 in a field of two places), so that
+    setting the same amount again is no change; anything else as given (``full_clean`` then
+    refuses what is wrong)."""
+    if not isinstance(field, models.DecimalField) or value in (None, ""):
+        return value
+    try:
+        return field.to_python(value).quantize(Decimal(1).scaleb(-field.decimal_places))
+    except (ValidationError, InvalidOperation):
+        return value

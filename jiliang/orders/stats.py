@@ -106,6 +106,34 @@ def statistics_table(
     return {"rows": result, "total": _total(result, durations)}
 
 
+def enterprise_summary(*, user, enterprise, today: date | None = None) -> dict | None:
+    """One enterprise's orders for its 360° page: the counts of those the user may count (as
+    in every statistic) and the latest five the user sees (none for a regulator, who sees
+    counts only). None when the user counts none of them."""
+    condition = _countable(user)
+    if condition is None:
+        return None
+    today = today or timezone.localdate()
+    is_open = Q(status__in=list(OPEN_STATUSES))
+    counts = Order.objects.filter(
+        condition, enterprise=enterprise, submitted_at__isnull=False
+    ).aggregate(
+        submitted=Count("pk"),
+        open=Count("pk", filter=is_open),
+        completed=Count("pk", filter=Q(status=OrderStatus.COMPLETED)),
+        overdue=Count("pk", filter=is_open & Q(deadline__lt=today)),
+    )
+    latest = list(
+        Order.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .select_related("institution")
+        .order_by("-created", "-pk")[:5]
+    )
+    if not counts["submitted"] and not latest:
+        return None
+    return {"counts": counts, "latest": latest}
+
+
 def _start_of(day: date) -> datetime:
     """The first moment of ``day`` in China (the current time zone): compared with the stored
     moment as it is, not the moment turned into a day for every row."""

@@ -10,9 +10,10 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from jiliang.core import navigation
         from jiliang.core.roles import DashboardRole
-        from jiliang.orgs import audit_labels
+        from jiliang.orgs import audit_labels, panels
 
         audit_labels.register()  # its events in words (core.audit)
+        panels.register()  # the profile on the 360° page, registrations to confirm
 
         navigation.register(
             navigation.Section(
@@ -32,5 +33,15 @@ class OrgsConfig(AppConfig):
                 frozenset({DashboardRole.REGULATOR, DashboardRole.ADMINISTRATOR}),
                 "orgs:region_list",
                 order=80,
+            )
+        )
+        navigation.register(
+            navigation.Section(
+                "enterprises",
+                _("Enterprises"),
+                "buildings",
+                frozenset({DashboardRole.REGULATOR, DashboardRole.ADMINISTRATOR}),
+                "orgs:enterprise_list",
+                order=65,
             )
         )

@@ -16,5 +16,18 @@ def register() -> None:
             "orgs.membership.created": _("Member added"),
             "orgs.membership.updated": _("Member's role changed"),
             "orgs.membership.deleted": _("Member removed"),
+            "orgs.profile.updated": _("Enterprise profile changed"),
+            "orgs.enterprise.imported": _("Enterprises imported"),
+            "orgs.registration.created": _("Enterprise registered itself"),
+            "orgs.registration.confirmed": _("Enterprise registration confirmed"),
+            "orgs.registration.rejected": _("Enterprise registration rejected"),
         }
+    )
+    audit.register_change_labels(
+        "orgs.enterpriseprofile",
+        {"industry": _("Industry section"), "size_class": _("Size class"), "tags": _("Tags")},
+    )
+    audit.register_change_labels("orgs.enterprise.imported", {"enterprises": _("Enterprises")})
+    audit.register_change_labels(
+        "orgs.enterpriseregistration", {"uscc": _("Unified social credit code"), "name": _("Name")}
     )

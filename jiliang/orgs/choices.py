@@ -55,3 +55,19 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
     EXPERT = "expert", _("Expert")
     VIEWER = "viewer", _("Viewer")
+
+
+class MeasurementSystemStatus(models.TextChoices):
+    """Where an enterprise stands with its measurement management system (GB/T 19022);
+    other apps read these values."""
+
+    NONE = "none", _("No system")
+    BUILDING = "building", _("Being built")
+    ESTABLISHED = "established", _("Established")
+    CERTIFIED = "certified", _("Certified")
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")

@@ -14,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from jiliang.core.models import TimeStampedModel
 from jiliang.core.scoping import OrganisationScopedQuerySet, ScopedQuerySet
 from jiliang.orgs.choices import Industry, OrganisationKind, RegionLevel, Role, SizeClass
+from jiliang.orgs.enterprise_models import (  # noqa: F401  (the app's models, re-exported)
+    EnterpriseProfile,
+    EnterpriseRegistration,
+    Tag,
+)
 from jiliang.orgs.validators import validate_uscc
 
 PATH_SEPARATOR = "/"
@@ -219,7 +224,15 @@ class Organisation(TimeStampedModel):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["kind", "region"])]
+        indexes = [
+            models.Index(fields=["kind", "region"]),
+            # The regulators' enterprise search: section and size class, probed per region, the
+            # name read from the index (enterprise_selectors.enterprise_list, bench/enterprises).
+            models.Index(
+                fields=["kind", "industry", "size_class", "region", "name"],
+                name="organisation_search",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -24,6 +24,12 @@ from jiliang.accounts.services import user_create
 from jiliang.core import audit
 from jiliang.core.scoping import forget_scope
 from jiliang.core.services import model_update, require_editable
+from jiliang.orgs.choices import OrganisationKind
+from jiliang.orgs.enterprise_services import (
+    organisation_classification_changed,
+    profile_for_new_enterprise,
+    save_new_enterprise,
+)
 from jiliang.orgs.models import Membership, Organisation, Region
 from jiliang.orgs.validators import normalise_uscc
 
@@ -89,8 +95,11 @@ def _normalised_organisation_data(data: dict) -> dict:
 def organisation_create(*, actor, **fields) -> Organisation:
     _require_platform_admin(actor)
     organisation = Organisation(**_normalised_organisation_data(fields))
-    organisation.full_clean()
-    organisation.save()
+    if organisation.kind == OrganisationKind.ENTERPRISE:
+        save_new_enterprise(organisation, profile_for_new_enterprise(organisation))
+    else:
+        organisation.full_clean()
+        organisation.save()
     audit.record(
         actor=actor,
         action="orgs.organisation.created",
@@ -109,6 +118,8 @@ def organisation_update(*, actor, organisation: Organisation, data: dict) -> Org
     changes = model_update(
         instance=organisation, data=_normalised_organisation_data(data), fields=allowed
     )
+    if changes.keys() & {"industry", "size_class"}:
+        organisation_classification_changed(organisation, changes)
     if changes:
         audit.record(
             actor=actor,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiliang.orgs import views
+from jiliang.orgs import enterprise_views, views
 
 app_name = "orgs"
 
@@ -33,5 +33,36 @@ urlpatterns = [
         "memberships/<int:pk>/remove/",
         views.MembershipRemoveView.as_view(),
         name="membership_remove",
+    ),
+    path("enterprises/", enterprise_views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path(
+        "enterprises/import/",
+        enterprise_views.EnterpriseImportView.as_view(),
+        name="enterprise_import",
+    ),
+    path(
+        "organisations/<int:pk>/profile/",
+        enterprise_views.EnterpriseProfileUpdateView.as_view(),
+        name="profile_update",
+    ),
+    path(
+        "enterprises/register/",
+        enterprise_views.RegistrationCreateView.as_view(),
+        name="registration_create",
+    ),
+    path(
+        "enterprises/registrations/",
+        enterprise_views.RegistrationListView.as_view(),
+        name="registration_list",
+    ),
+    path(
+        "enterprises/registrations/<int:pk>/",
+        enterprise_views.RegistrationDetailView.as_view(),
+        name="registration_detail",
+    ),
+    path(
+        "enterprises/registrations/<int:pk>/decide/",
+        enterprise_views.RegistrationDecideView.as_view(),
+        name="registration_decide",
     ),
 ]

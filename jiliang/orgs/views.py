@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from jiliang.core import audit_display
+from jiliang.core.dashboards import registry
 from jiliang.core.forms import ConfirmForm
 from jiliang.core.views import ScopedActionView, ScopedDetailView, ScopedListView
 from jiliang.orgs import selectors, services
@@ -58,6 +59,7 @@ class OrganisationDetailView(ScopedDetailView):
         return super().get_context_data(
             memberships=selectors.membership_list(user=user, organisation=self.object),
             can_manage=Organisation.objects.editable_by(user).filter(pk=self.object.pk).exists(),
+            panels=registry.organisation_page(user, self.object),
             **kwargs,
         )
 

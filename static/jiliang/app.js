@@ -49,4 +49,71 @@
       });
     }
   });
+  // <form data-skip-logic>: a section or question with data-relevant (a condition of
+  // needs.logic, as JSON) is shown only while it holds for the answers of the shown questions
+  // before it. The server applies the same rules when the answers are submitted.
+  function surveyAnswer(form, name) {
+    var inputs = Array.prototype.filter.call(form.elements, function (input) {
+      return input.name === name;
+    });
+    if (!inputs.length) return null;
+    if (inputs[0].type === "checkbox") {
+      var chosen = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
+      return chosen.length ? chosen : null;
+    }
+    if (inputs[0].type === "radio") {
+      var checked = inputs.filter(function (i) { return i.checked; })[0];
+      return checked ? checked.value : null;
+    }
+    var value = inputs[0].value.trim();
+    return value === "" ? null : value;
+  }
+
+  function surveyHolds(condition, answers) {
+    if (!condition) return true;
+    if (condition.not) return !surveyHolds(condition.not, answers);
+    if (condition.all) return condition.all.every(function (part) { return surveyHolds(part, answers); });
+    if (condition.any) return condition.any.some(function (part) { return surveyHolds(part, answers); });
+    var answer = answers.hasOwnProperty(condition.question) ? answers[condition.question] : null;
+    var value = String(condition.value);
+    if (condition.op === "answered") return answer !== null;
+    if (condition.op === "not_equals") return answer === null || String(answer) !== value;
+    if (answer === null) return false;
+    if (condition.op === "equals") return String(answer) === value;
+    if (condition.op === "selected" || condition.op === "not_selected") {
+      var chosen = Array.isArray(answer) ? answer : [answer];
+      return (chosen.indexOf(value) >= 0) === (condition.op === "selected");
+    }
+    var number = Number(answer), limit = Number(condition.value);
+    if (Array.isArray(answer) || isNaN(number) || isNaN(limit)) return false;
+    return { gt: number > limit, gte: number >= limit, lt: number < limit, lte: number <= limit }[condition.op] || false;
+  }
+
+  function surveyCondition(element) {
+    var text = element.getAttribute("data-relevant");
+    return text ? JSON.parse(text) : null;
+  }
+
+  function applySkipLogic(form) {
+    var seen = {};
+    form.querySelectorAll("[data-section]").forEach(function (section) {
+      var sectionShown = surveyHolds(surveyCondition(section), seen);
+      section.hidden = !sectionShown;
+      section.querySelectorAll("[data-question]").forEach(function (question) {
+        var shown = sectionShown && surveyHolds(surveyCondition(question), seen);
+        question.hidden = !shown;
+        var name = question.getAttribute("data-question");
+        var answer = shown ? surveyAnswer(form, name) : null;
+        if (answer !== null) seen[name] = answer;
+      });
+    });
+  }
+
+  ["change", "input"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var form = event.target.form;
+      if (form && form.hasAttribute("data-skip-logic")) applySkipLogic(form);
+    });
+  });
+  document.querySelectorAll("form[data-skip-logic]").forEach(applySkipLogic);
 })();

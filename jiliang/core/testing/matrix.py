@@ -57,15 +57,18 @@ class World:
     def enterprise(self) -> Organisation:
         return self.organisations["same_enterprise"]
 
-    def client_for(self, actor: str, *, api: bool = False) -> Client:
-        """A test client signed in as ``actor`` (by session, or by bearer token for the API)."""
+    def client_for(self, actor: str, *, api: bool = False, language: str = "") -> Client:
+        """A test client signed in as ``actor`` (by session, or by bearer token for the API),
+        in ``language`` when given (``"en"``: the messages as their msgids)."""
         user = self.users.get(actor)
-        if user is None:
-            return Client()
-        if api:
-            return Client(headers={"authorization": f"Bearer {self.tokens[actor]}"})
-        client = Client()
-        client.force_login(user)
+        if user is None or api:
+            headers = {"authorization": f"Bearer {self.tokens[actor]}"} if user else {}
+            client = Client(headers=headers)
+        else:
+            client = Client()
+            client.force_login(user)
+        if language:
+            client.cookies["django_language"] = language
         return client
 
 

@@ -105,3 +105,4 @@ def check_screen(page, base_url, screen, results_dir=None):
     if results_dir is not None:
         page.screenshot(path=results_dir / f"phone-{screen.name}.png", full_page=True)
     set_cookies(page, base_url, django_language="en")
+    page.reload()  # left in English, as found: the test goes on from this page

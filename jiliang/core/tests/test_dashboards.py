@@ -41,10 +41,14 @@ ENTERPRISE, INSTITUTION = DashboardRole.ENTERPRISE, DashboardRole.INSTITUTION
 REGULATOR = DashboardRole.REGULATOR
 MONDAY = date(2026, 9, 28)  # 2026-10-01..07 are holidays
 # The most queries one role's to-dos take, whatever the number of rows behind them.
-MAX_ENTERPRISE_QUERIES = 2
-MAX_INSTITUTION_QUERIES = 1
-# Reports awaiting; campaigns, bureaus, their children, which report, the reports received.
-MAX_REGULATOR_QUERIES = 1 + 5
+# The ledger's counts, the orders' counts; the enterprises, their survey responses and the
+# open questionnaires sent to them.
+MAX_ENTERPRISE_QUERIES = 2 + 3
+# The queue's counts; the service teams' enterprises not visited yet.
+MAX_INSTITUTION_QUERIES = 1 + 1
+# Reports awaiting; campaigns, bureaus, their children, which report, the reports received;
+# the open urgent needs; the enterprise registrations to confirm.
+MAX_REGULATOR_QUERIES = 1 + 5 + 1 + 1
 
 
 def counts(todos) -> dict[str, int]:
@@ -175,17 +179,46 @@ def test_the_apps_fill_the_project_s_registries():
     assert [p.key for p in registry.todo_providers(ENTERPRISE)] == [
         "instruments.due",
         "orders.enterprise",
+        "needs.surveys",
     ]
-    assert [p.key for p in registry.todo_providers(INSTITUTION)] == ["orders.queue"]
-    assert [p.key for p in registry.todo_providers(REGULATOR)] == ["campaigns.reports"]
+    assert [p.key for p in registry.todo_providers(INSTITUTION)] == [
+        "orders.queue",
+        "needs.fieldwork.member",
+    ]
+    assert [p.key for p in registry.todo_providers(DashboardRole.EXPERT)] == [
+        "needs.fieldwork.member"
+    ]
+    assert [p.key for p in registry.todo_providers(REGULATOR)] == [
+        "orgs.registrations",
+        "campaigns.reports",
+        "needs.fieldwork.bureau",
+    ]
     assert registry.todo_providers(DashboardRole.ADMINISTRATOR) == []
     assert [p.key for p in registry.dashboard_panels(ENTERPRISE)] == ["instruments.ledger"]
     assert [p.key for p in registry.dashboard_panels(REGULATOR)] == ["orders.statistics"]
-    assert [p.key for p in registry.organisation_panels()] == ["instruments.ledger"]
+    assert [p.key for p in registry.organisation_panels()] == [
+        "orgs.profile",
+        "instruments.ledger",
+        "orders.enterprise",
+        "needs.surveys",
+        "needs.visits",
+        "needs.needs",
+    ]
     demos = [loader.key for loader in demo_registry.loaders()]
-    assert set(demos) == {"instruments", "notifications", "orders", "campaigns"}
-    # The ledgers before the orders of their instruments, the campaigns counting the orders.
+    assert set(demos) == {
+        "instruments",
+        "notifications",
+        "orders",
+        "needs.questionnaires",
+        "needs.answering",
+        "needs.fieldwork",
+        "campaigns",
+    }
+    # The ledgers before the orders of their instruments, the questionnaire before its
+    # answers, the campaigns counting the orders, the answers and the visits.
     assert demos.index("instruments") < demos.index("orders") < demos.index("campaigns")
+    assert demos.index("needs.questionnaires") < demos.index("needs.answering")
+    assert demos.index("needs.fieldwork") < demos.index("campaigns")
 
 
 def test_demo_loaders_run_by_order_from_their_dotted_path():
@@ -645,7 +678,7 @@ def test_the_expert_dashboard_renders(world):
     response = client.get(reverse("core:dashboard"))
     assert response.status_code == 200
     assert "core/dashboard_expert.html" in [t.name for t in response.templates]
-    assert todo_section(response) == ""
+    assert "Nothing to do." in todo_section(response)  # no service team to visit with
 
 
 def build_user(username):
@@ -660,8 +693,9 @@ def test_the_enterprise_dashboard_lists_its_to_dos_above_the_ledger(
     world = enterprise_ledger
     client = client_for(world, "same_enterprise")
     client.get(reverse("core:dashboard"))  # warm the session and the template cache
-    # Session, user, scope, memberships, the inbox's bell; the two to-do counts; the ledger.
-    with django_assert_max_num_queries(8):
+    # Session, user, scope, memberships, the inbox's bell; the two to-do counts; the ledger;
+    # the questionnaires waiting (three).
+    with django_assert_max_num_queries(8 + 3):
         response = client.get(reverse("core:dashboard"))
     html = response.content.decode()
     section = todo_section(response)
@@ -684,7 +718,8 @@ def test_the_institution_dashboard_lists_its_to_dos(world, django_assert_max_num
     submitted(world, instruments=[add_instrument(world)])
     client = client_for(world, "institution")
     client.get(reverse("core:dashboard"))
-    with django_assert_max_num_queries(6):  # the queue's counts: one query
+    # The queue's counts: one query; the assigned enterprises its staff have not visited: one.
+    with django_assert_max_num_queries(6 + 1):
         response = client.get(reverse("core:dashboard"))
     section = todo_section(response)
     assert "New orders to accept" in section
@@ -700,8 +735,9 @@ def test_the_bureau_dashboard_lists_reports_to_approve_and_regions_late(
     client = in_english(Client())
     client.force_login(bureaus.users["zhengzhou"])
     client.get(reverse("core:dashboard"))
-    # The dashboard's ten, and four more once a campaign has a deadline past.
-    with django_assert_max_num_queries(10 + 4):
+    # The dashboard's ten, four more once a campaign has a deadline past, the enterprise
+    # registrations to confirm and the urgent needs still open.
+    with django_assert_max_num_queries(10 + 4 + 1 + 1):
         response = client.get(reverse("core:dashboard"))
     section = todo_section(response)
     assert f'href="{reverse("campaigns:approvals", args=[campaign.pk])}"' in section
@@ -712,7 +748,7 @@ def test_the_bureau_dashboard_lists_reports_to_approve_and_regions_late(
 def test_the_regulator_dashboard_shows_the_statistics_panel(world, django_assert_max_num_queries):
     client = client_for(world, "regulator_above")
     client.get(reverse("core:dashboard"))
-    with django_assert_max_num_queries(10):  # no campaign: two queries for the to-dos
+    with django_assert_max_num_queries(12):  # no campaign: 4 queries for the to-dos
         response = client.get(reverse("core:dashboard"))
     html = response.content.decode()
     assert f'href="{reverse("orders_statistics:index")}"' in html
@@ -725,7 +761,7 @@ def test_the_regulator_dashboard_shows_the_statistics_panel(world, django_assert
 def test_the_ledger_panel_of_an_organisation_s_360_page(enterprise_ledger):
     world = enterprise_ledger
     enterprise = world.enterprise
-    shown = registry.organisation_page(world.users["same_enterprise"], enterprise)
+    shown = ledger_panels(registry.organisation_page(world.users["same_enterprise"], enterprise))
     assert [panel.key for panel in shown] == ["instruments.ledger"]
     assert shown[0].context["summary"]["overdue"] == 2
     # What the coming page renders: the registered panels, through core's template.
@@ -733,11 +769,18 @@ def test_the_ledger_panel_of_an_organisation_s_360_page(enterprise_ledger):
     assert f"?organisation={enterprise.pk}" in html
     assert "The ledger of same_enterprise organisation" in html
     # The counts of a platform administrator are those of that organisation alone.
-    admin_view = registry.organisation_page(world.users["platform_admin"], enterprise)
+    admin_view = ledger_panels(
+        registry.organisation_page(world.users["platform_admin"], enterprise)
+    )
     assert admin_view[0].context["summary"]["total"] == 4
     # Outsiders, a regulator and an institution get no ledger section.
     for actor in ("other_enterprise", "regulator_above", "institution"):
-        assert registry.organisation_page(world.users[actor], enterprise) == [], actor
+        assert ledger_panels(registry.organisation_page(world.users[actor], enterprise)) == []
+
+
+def ledger_panels(shown):
+    """The ledger's section among the page's (the profile and other apps' sections besides)."""
+    return [panel for panel in shown if panel.key == "instruments.ledger"]
 
 
 # Core knows no app above it --------------------------------------------------------------------

@@ -77,9 +77,9 @@ def test_the_active_section_is_the_longest_matching_url():
 def test_core_lists_the_dashboard_first_and_the_sections_still_to_come():
     sections = {section.key: section for section in navigation.sections()}
     assert navigation.sections()[0].key == "dashboard"
-    for key in ("sharing", "needs", "learning"):
+    for key in ("sharing", "learning"):
         assert sections[key].coming, key
-    for key in ("instruments", "orders", "campaigns", "organisations", "regions"):
+    for key in ("instruments", "orders", "needs", "campaigns", "organisations", "regions"):
         assert not sections[key].coming, key
 
 
@@ -90,13 +90,17 @@ def test_the_landed_apps_keep_the_familiar_order():
         "orders",
         "sharing",
         "needs",
+        "surveys",
         "learning",
         "organisations",
     ]
     assert keys(navigation.sections_for(DashboardRole.ADMINISTRATOR)) == [
         "dashboard",
+        "questionnaires",
+        "survey_results",
         "learning",
         "campaigns",
+        "enterprises",
         "organisations",
         "regions",
     ]

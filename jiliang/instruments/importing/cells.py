@@ -201,50 +201,55 @@ class Body:
             if "interval_months" in values
             else ("",) * self.size
         )
-        # Instruments' fields in their usual order, then the record's.
+        # Instruments' fields in their usual order.
         self.instrument_fields = [name for name in INSTRUMENT_FIELDS if name in values]
-        self.record_fields = [name for name in RECORD_FIELDS if name in values]
-        self.values = [values[name] for name in self.instrument_fields + self.record_fields]
+        self.instrument_values = [values[name] for name in self.instrument_fields]
+        # The record's, each of them, None where there is no value: a record is made of them all.
+        self.record_values = [
+            [None if value is NO_VALUE else value for value in values[name]]
+            if name in values
+            else [None] * self.size
+            for name in RECORD_FIELDS
+        ]
 
     def rows(self):
-        """(line, instrument values, record values, interval text, extras) of each row, by field
-        of the cells with a value; (line, None, None, "", None) for a row without a filled
-        cell."""
-        split = len(self.instrument_fields)
-        extras = self.extras or [None] * self.size
+        """(line, instrument values, record values, interval text, extras, problems, warnings)
+        of each row: the instrument's by field of the cells with a value, the record's in
+        RECORD_FIELDS' order; the problems and warnings of its cells. (line, None, ...) for a
+        row without a filled cell, or a note."""
+        fields = self.instrument_fields
+        instruments = zip(*self.instrument_values, strict=True) if fields else [()] * self.size
         rows = zip(
             count(self.first_line),
             self.filled,
-            zip(*self.values, strict=True) if self.values else [()] * self.size,
+            instruments,
+            zip(*self.record_values, strict=True),
             self.interval_texts,
-            extras,
+            self.extras or [None] * self.size,
         )
-        for line, filled, values, interval_text, row_extras in rows:
+        problems, warnings = self.problems_by_line.pop, self.warnings_by_line.pop
+        for line, filled, values, record, interval_text, extras in rows:
             if not filled or line in self.notes:
-                yield line, None, None, "", None
+                yield line, None, None, "", None, [], []
                 continue
             instrument = {
                 name: value
-                for name, value in zip(self.instrument_fields, values[:split], strict=True)
+                for name, value in zip(fields, values, strict=True)
                 if value is not NO_VALUE
             }
-            record = {
-                name: value
-                for name, value in zip(self.record_fields, values[split:], strict=True)
-                if value is not NO_VALUE
-            }
-            yield line, instrument, record, interval_text, row_extras
+            yield (
+                line,
+                instrument,
+                record,
+                interval_text,
+                extras,
+                problems(line, []),
+                warnings(line, []),
+            )
 
     def _name_texts(self, columns, texts) -> tuple[str, ...] | None:
         position = next((c.position for c in columns if c.field == "name"), None)
         return None if position is None else texts[position]
-
-    def problems(self, line: int) -> list[Problem]:
-        """The problems of the row's cells, in the order of its columns."""
-        return self.problems_by_line.pop(line, [])
-
-    def warnings(self, line: int) -> list[Problem]:
-        return self.warnings_by_line.pop(line, [])
 
     def _add(self, by_line: dict, header: str, texts: tuple[str, ...], found: dict) -> None:
         if not found:

@@ -89,7 +89,7 @@ def _plan_rows(
     planned_any = False
     for body in bodies:
         plan.warnings += body.note_warnings
-        for line, instrument, record, interval_text, extras in body.rows():
+        for line, instrument, record, interval_text, extras, problems, warnings in body.rows():
             done += 1
             if on_progress and done % PROGRESS_EVERY == 0:
                 on_progress(int(100 * done / size))
@@ -102,8 +102,8 @@ def _plan_rows(
                 record,
                 interval_text,
                 extras,
-                problems=body.problems(line),
-                warnings=body.warnings(line),
+                problems=problems,
+                warnings=warnings,
             )
             plan.rows.append(planned)
             yield planned

@@ -114,8 +114,9 @@ class RowContext:
     def plan_row(
         self, line, instrument, record_values, interval_text, extras, *, problems, warnings
     ) -> PlannedRow:
-        """``instrument`` and ``record_values``: the row's cells with a value, by field;
-        ``problems`` and ``warnings``: its cells', to which the row's own are added."""
+        """``instrument``: the row's cells with a value, by field; ``record_values``: its record
+        cells' values in RECORD_FIELDS' order, None where there is none; ``problems`` and
+        ``warnings``: its cells', to which the row's own are added."""
         if self.name_from_sheet:
             instrument.setdefault("name", self.name_from_sheet)
         existing = self._existing(instrument)
@@ -194,17 +195,17 @@ class RowContext:
 
     def _record(self, line, values, current, problems, warnings) -> dict | None:
         """The verification the row states: dated, or known only by its valid-until date."""
-        day, valid_until = values.get("record_date"), values.get("valid_until")
+        day, institution, certificate, conclusion, valid_until = values
         if day is None and valid_until is None:
-            self._keep_undated(line, values, current, warnings)
+            self._keep_undated(line, (institution, certificate), current, warnings)
             return None
         record = {
             "date": day,
             "kind": RECORD_KIND_BY_TRACEABILITY.get(current.traceability, RecordKind.VERIFICATION),
-            "institution_name": values.get("institution_name", ""),
-            "certificate_number": values.get("certificate_number", ""),
+            "institution_name": institution or "",
+            "certificate_number": certificate or "",
             # A ledger lists the result of the last verification only when it was not a pass.
-            "conclusion": values.get("conclusion") or Conclusion.PASS,
+            "conclusion": conclusion or Conclusion.PASS,
             "valid_until": valid_until,
         }
         if day and valid_until and valid_until < day:
@@ -219,10 +220,12 @@ class RowContext:
             )
         return record
 
-    def _keep_undated(self, line, values, current, warnings) -> None:
-        """A certificate number or an institution without any date makes no record: they are
-        kept as attributes, not lost."""
-        kept = {self._header(name): values[name] for name in WORDS_KEPT if values.get(name)}
+    def _keep_undated(self, line, words, current, warnings) -> None:
+        """A certificate number or an institution without any date makes no record: ``words``
+        (of WORDS_KEPT) are kept as attributes, not lost."""
+        kept = {
+            self._header(name): word for name, word in zip(WORDS_KEPT, words, strict=True) if word
+        }
         if not kept:
             return
         current.instrument["extra"] = {**current.extra, **kept}
@@ -282,7 +285,13 @@ class RowContext:
         warnings.append(Problem(self.sheet, line, header, "", message))
 
     def _check_mandatory(self, line, instrument, current, warnings) -> None:
-        key = (current.catalogue_item, current.purpose, instrument.get("declared_mandatory"))
+        item = current.catalogue_item
+        # The item by its id: a model instance hashes through Python calls, on every row.
+        key = (
+            None if item is None else item.id,
+            current.purpose,
+            instrument.get("declared_mandatory"),
+        )
         if key not in self.mandatory_warnings:
             self.mandatory_warnings[key] = self._mandatory_warning(current, key[2])
         warning = self.mandatory_warnings[key]
@@ -337,13 +346,9 @@ class RowContext:
         number = instrument.get("management_number")
         serial = instrument.get("serial_number")
         if number:
-            seen, key, header = self.seen_numbers, number, self._header("management_number")
+            seen, key, column = self.seen_numbers, number, "management_number"
         elif serial:
-            seen, key, header = (
-                self.seen_serials,
-                (serial, instrument.get("name")),
-                self._header("serial_number"),
-            )
+            seen, key, column = self.seen_serials, (serial, instrument.get("name")), "serial_number"
         else:
             return
         if key in seen:
@@ -357,7 +362,7 @@ class RowContext:
                 Problem(
                     self.sheet,
                     line,
-                    header,
+                    self._header(column),
                     number or serial,
                     _("The same instrument is also in %(where)s.") % {"where": where},
                 )
@@ -370,10 +375,20 @@ class _Current:
     """An instrument's values as they will be after the row: the row's, else the instrument's
     own, else the defaults; what ``schedule`` needs of an instrument."""
 
-    __slots__ = ("existing", "instrument")
+    __slots__ = ("catalogue_item", "existing", "instrument", "purpose", "traceability")
 
     def __init__(self, instrument: dict, existing):
         self.instrument, self.existing = instrument, existing
+        # Read for every row, so looked up once: nothing changes them once the catalogue item
+        # is set (a new instrument's are all in the row by then).
+        if existing is None:
+            self.catalogue_item = instrument["catalogue_item"]
+            self.purpose = instrument["purpose"]
+            self.traceability = instrument["traceability"]
+        else:
+            self.catalogue_item = instrument.get("catalogue_item", existing.catalogue_item)
+            self.purpose = instrument.get("purpose", existing.purpose)
+            self.traceability = instrument.get("traceability", existing.traceability)
 
     def __getattr__(self, name):
         value = self.instrument.get(name, _ABSENT)

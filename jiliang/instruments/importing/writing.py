@@ -4,10 +4,10 @@ job that checks a stored file or writes it."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import chain, islice
 from operator import itemgetter
-from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -227,6 +227,8 @@ def _write_plan(actor, organisation, plan) -> None:
         reserve_ids(Instrument, sum(row.action == "create" for row in planned) + plan.pending_rows)
     )
     updated, records, extras = [], [], []
+    forms = {}  # the mandatory forms of new instruments so far, by catalogue item id and purpose
+    organisation_id, actor_id = organisation.pk, actor.pk
 
     def new_instruments():
         for row in chain(planned, plan.plan_pending()):
@@ -237,13 +239,13 @@ def _write_plan(actor, organisation, plan) -> None:
                 if row.instrument.get("extra"):
                     extras.append(Instrument(pk=pk, extra=row.instrument["extra"]))
                 if row.adds_record:
-                    records.append(_record_values(pk, row.record, actor))
-                yield pk, *_new_instrument_values(organisation, row)
+                    records.append(_record_values(pk, row.record, actor_id))
+                yield pk, organisation_id, *_new_instrument_values(row, forms)
                 continue
             if row.action == "update":
                 updated.append(row)
             if row.adds_record:
-                records.append(_record_values(row.existing_id, row.record, actor))
+                records.append(_record_values(row.existing_id, row.record, actor_id))
 
     insert_rows(Instrument, NEW_INSTRUMENT_COLUMNS, new_instruments(), exact_types=True)
     if plan.problems:
@@ -260,25 +262,49 @@ def _write_plan(actor, organisation, plan) -> None:
     )
 
 
-def _record_values(instrument_id: int, record: dict, actor) -> tuple:
-    return instrument_id, *_imported_record_values(record), actor.pk
+def _record_values(instrument_id: int, record: dict, actor_id: int) -> tuple:
+    return instrument_id, *_imported_record_values(record), actor_id
 
 
-def _new_instrument_values(organisation, row) -> tuple:
-    """The values of NEW_INSTRUMENT_COLUMNS but the id."""
+def _new_instrument_values(row, forms: dict) -> tuple:
+    """The values of NEW_INSTRUMENT_COLUMNS but the id and the organisation; ``forms``: the
+    mandatory forms found so far, by catalogue item id and purpose (a ledger repeats the same
+    few)."""
     values = {**IMPORTED_FIELD_DEFAULTS, **row.instrument}
-    item = values["catalogue_item"]
-    values["mandatory_form"] = schedule.mandatory_form(item, values["purpose"])
-    record = SimpleNamespace(**row.record) if row.adds_record else None
-    return (
-        organisation.pk,
-        *_imported_plain_values(values),
-        item.pk if item else None,
-        record.date if record else None,
-        record.conclusion if record else "",
-        # next_due reads an instrument's and its records' attributes; the row has not been saved.
-        schedule.next_due(SimpleNamespace(**values), [record] if record else []),
+    item, purpose = values["catalogue_item"], values["purpose"]
+    item_id = None if item is None else item.id
+    form = forms.get((item_id, purpose))
+    if form is None:
+        form = forms[item_id, purpose] = schedule.mandatory_form(item, purpose)
+    record = row.record if row.adds_record else None
+    # next_due reads an instrument's and its records' attributes; the row has not been saved.
+    due = schedule.next_due(
+        _Due(form, values["traceability"], values["commissioning_date"], values["interval_months"]),
+        [_DueRecord(record["date"], record["valid_until"])] if record else [],
     )
+    return (
+        *_imported_plain_values(values),
+        item_id,
+        record["date"] if record else None,
+        record["conclusion"] if record else "",
+        due,
+    )
+
+
+class _Due(NamedTuple):
+    """What ``schedule.next_due`` reads of an instrument."""
+
+    mandatory_form: str
+    traceability: str
+    commissioning_date: date | None
+    interval_months: int | None
+
+
+class _DueRecord(NamedTuple):
+    """What ``schedule.next_due`` reads of a record."""
+
+    date: date | None
+    valid_until: date | None
 
 
 def _update_instruments(rows) -> None:

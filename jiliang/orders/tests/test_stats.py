@@ -24,7 +24,7 @@ from jiliang.core.testing.matrix import (
 from jiliang.instruments.tests.conftest import add_instrument
 from jiliang.orders import services
 from jiliang.orders.models import Order
-from jiliang.orders.stats import order_statistics, statistics_table
+from jiliang.orders.stats import enterprise_summary, order_statistics, statistics_table
 from jiliang.orgs import services as org_services
 from jiliang.orgs.demo import demo_uscc
 from jiliang.orgs.models import Region
@@ -478,3 +478,43 @@ def test_the_charts_are_drawn_under_the_content_security_policy(live_server, pag
         expect(page.locator(f".jl-chart[data-chart='{chart}'] canvas")).to_have_count(1)
     page.screenshot(path=results_dir / "order-statistics.png", full_page=True)
     assert problems == []
+
+
+# An enterprise's orders on its 360° page ------------------------------------------------------
+
+
+def test_an_enterprise_s_orders_on_its_360_page(world, scenario):
+    users = scenario["users"]
+    enterprise = world.enterprise
+
+    def summary(who):
+        return enterprise_summary(user=users[who], enterprise=enterprise, today=TODAY)
+
+    own = summary("same_enterprise")
+    assert own["counts"] == {"submitted": 8, "open": 2, "completed": 5, "overdue": 1}
+    # Its members see the orders themselves, the draft among them, newest first.
+    assert len(own["latest"]) == 5
+    assert own["latest"][0].created >= own["latest"][-1].created
+    # A bureau above counts them and sees none of them.
+    above = summary("regulator_above")
+    assert above == {"counts": own["counts"], "latest": []}
+    # An institution counts and sees what was addressed to it.
+    institution = summary("institution")
+    assert institution["counts"] == {"submitted": 7, "open": 2, "completed": 4, "overdue": 1}
+    assert {order.institution_id for order in institution["latest"]} == {
+        world.organisations["institution"].pk
+    }
+    assert summary("second_institution")["counts"]["submitted"] == 1
+    for outsider in ("other_enterprise", "sibling_regulator", "nobody"):
+        assert summary(outsider) is None, outsider
+    assert enterprise_summary(user=AnonymousUser(), enterprise=enterprise) is None
+
+
+def test_the_360_page_shows_the_orders_panel(world, scenario, client):
+    client.force_login(scenario["users"]["regulator_above"])
+    html = client.get(world.enterprise.get_absolute_url()).content.decode()
+    assert 'id="panel-orders-submitted">8<' in html
+    assert 'id="panel-orders-latest"' not in html
+    client.force_login(scenario["users"]["same_enterprise"])
+    html = client.get(world.enterprise.get_absolute_url()).content.decode()
+    assert html.count('class="list-group-item px-0') >= 5

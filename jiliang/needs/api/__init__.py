@@ -1,0 +1,1 @@
+"""The needs app's API, one router per topic (each module's ``router``)."""

@@ -1,0 +1,117 @@
+"""What the answering part of the needs app plugs into: the demo, the enterprises' navigation,
+their to-do, the enterprise's 360° page, the audit log's words and the campaigns' count of
+questionnaires collected."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiliang.campaigns.counting import counter, day_bounds, events
+from jiliang.core.dashboards import DashboardRole, Severity, ToDo, registry
+
+QUESTIONNAIRES = "questionnaires"  # the counter, and the indicator's code it counts for
+
+
+@counter(QUESTIONNAIRES)
+def questionnaires_collected(*, start, end, region_path, region_ids=None, changed_since=None):
+    """A questionnaire collected (份): a submitted response, on its day, where it was answered
+    from (the response's region)."""
+    from jiliang.needs.choices import ResponseStatus
+    from jiliang.needs.models import Response
+
+    since, until = day_bounds(start, end)
+    responses = Response.objects.filter(
+        status=ResponseStatus.SUBMITTED,
+        submitted_at__gte=since,
+        submitted_at__lt=until,
+        region_path__startswith=region_path,
+    )
+    if region_ids is not None:
+        responses = responses.filter(region_id__in=list(region_ids))
+    if changed_since is not None:
+        responses = responses.filter(updated__gte=changed_since)
+    return events(responses, region="region_id", subject="pk", day="submitted_at")
+
+
+def enterprise_todos(user, today: date) -> list[ToDo]:
+    from jiliang.needs.selectors.answering import waiting_count
+
+    return [
+        ToDo(
+            label=_("Questionnaires waiting for your answer"),
+            count=waiting_count(user=user),
+            url=reverse("answering:surveys"),
+            severity=Severity.INFO,
+        )
+    ]
+
+
+def organisation_surveys(user, organisation) -> dict | None:
+    """The enterprise's survey responses the user sees (its members, the owners of the
+    questionnaires, its regulators); paper ones marked."""
+    from jiliang.needs.selectors.answering import enterprise_responses
+    from jiliang.orgs.choices import OrganisationKind
+
+    if organisation.kind != OrganisationKind.ENTERPRISE:
+        return None
+    from jiliang.needs.selectors.results import questionnaires_with_results
+
+    responses = list(enterprise_responses(user=user, organisation=organisation)[:20])
+    readable = set(
+        questionnaires_with_results(user)
+        .filter(pk__in=[response.questionnaire_id for response in responses])
+        .values_list("pk", flat=True)
+    )
+    for response in responses:
+        submitted = response.status == "submitted"
+        response.url = (
+            reverse("survey_results:response", args=[response.questionnaire_id, response.pk])
+            if submitted and response.questionnaire_id in readable
+            else ""
+        )
+    return {"responses": responses}
+
+
+def register() -> None:
+    """Called from ``NeedsConfig.ready()``."""
+    from jiliang.core import audit, demos, navigation
+
+    demos.registry.register("needs.answering", "jiliang.needs.demos.answering.load", order=46)
+    navigation.register(
+        navigation.Section(
+            "surveys",
+            gettext_lazy("Surveys"),
+            "card-checklist",
+            frozenset({DashboardRole.ENTERPRISE}),
+            "answering:surveys",
+            order=41,
+        )
+    )
+    registry.register_todos(
+        "needs.surveys", enterprise_todos, roles=DashboardRole.ENTERPRISE, order=30
+    )
+    registry.register_organisation_panel(
+        "needs.surveys",
+        template_name="needs/answering/_organisation_panel.html",
+        context=organisation_surveys,
+        order=30,
+    )
+    audit.register_event_types(
+        {
+            "needs.questionnaire.audience": gettext_lazy("Questionnaire audience chosen"),
+            "needs.questionnaire.opened": gettext_lazy("Questionnaire opened"),
+            "needs.questionnaire.reminded": gettext_lazy("Questionnaire reminders sent"),
+            "needs.questionnaire.closed": gettext_lazy("Questionnaire closed"),
+            "needs.response.started": gettext_lazy("Survey response started"),
+            "needs.response.saved": gettext_lazy("Survey answers saved"),
+            "needs.response.submitted": gettext_lazy("Survey response submitted"),
+        }
+    )
+    audit.register_change_labels(
+        "needs.questionnaire", {"reminded": gettext_lazy("People reminded")}
+    )
+    audit.register_change_labels("needs.response", {"answers": gettext_lazy("Questions answered")})

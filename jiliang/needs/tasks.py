@@ -1,0 +1,23 @@
+"""The needs app's background jobs (huey finds them here)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from jiliang.needs.models import Questionnaire
+from jiliang.needs.services import distribution
+
+
+@db_task()
+def invite_task(questionnaire_id: int) -> None:
+    """Invite an opened questionnaire's audience (queued after the opening commits)."""
+    questionnaire = Questionnaire.objects.select_related("owner", "audience_region").filter(
+        pk=questionnaire_id
+    )
+    for found in questionnaire:
+        distribution.invite(found)
+
+
+@db_periodic_task(crontab(hour="0", minute="15"))
+def close_overdue_task() -> None:
+    """Just after midnight: the questionnaires whose close date was yesterday stop."""
+    distribution.close_overdue()
