@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiliang.campaigns.counting import counter, day_bounds, events
+from jiliang.core import audit, demos, navigation
 from jiliang.core.dashboards import DashboardRole, Severity, ToDo, registry
+from jiliang.needs.choices import ResponseStatus
+from jiliang.needs.models import Response
+from jiliang.needs.selectors.answering import enterprise_responses, waiting_count
+from jiliang.needs.selectors.results import questionnaires_with_results
+from jiliang.orgs.choices import OrganisationKind
 
 QUESTIONNAIRES = "questionnaires"  # the counter, and the indicator's code it counts for
 
@@ -20,8 +26,6 @@ QUESTIONNAIRES = "questionnaires"  # the counter, and the indicator's code it co
 def questionnaires_collected(*, start, end, region_path, region_ids=None, changed_since=None):
     """A questionnaire collected (份): a submitted response, on its day, where it was answered
     from (the response's region)."""
-    from jiliang.needs.choices import ResponseStatus
-    from jiliang.needs.models import Response
 
     since, until = day_bounds(start, end)
     responses = Response.objects.filter(
@@ -38,7 +42,6 @@ def questionnaires_collected(*, start, end, region_path, region_ids=None, change
 
 
 def enterprise_todos(user, today: date) -> list[ToDo]:
-    from jiliang.needs.selectors.answering import waiting_count
 
     return [
         ToDo(
@@ -53,12 +56,9 @@ def enterprise_todos(user, today: date) -> list[ToDo]:
 def organisation_surveys(user, organisation) -> dict | None:
     """The enterprise's survey responses the user sees (its members, the owners of the
     questionnaires, its regulators); paper ones marked."""
-    from jiliang.needs.selectors.answering import enterprise_responses
-    from jiliang.orgs.choices import OrganisationKind
 
     if organisation.kind != OrganisationKind.ENTERPRISE:
         return None
-    from jiliang.needs.selectors.results import questionnaires_with_results
 
     responses = list(enterprise_responses(user=user, organisation=organisation)[:20])
     readable = set(
@@ -78,7 +78,6 @@ def organisation_surveys(user, organisation) -> dict | None:
 
 def register() -> None:
     """Called from ``NeedsConfig.ready()``."""
-    from jiliang.core import audit, demos, navigation
 
     demos.registry.register("needs.answering", "jiliang.needs.demos.answering.load", order=46)
     navigation.register(
