@@ -31,12 +31,12 @@ test: lint
 	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest --output test-results/sqlite
+	$(BIN)/pytest --durations=30 --output test-results/sqlite
 
 # A throw-away PostgreSQL cluster (Debian's pg_virtualenv); on CI its absence is a failure.
 test-postgres: $(STAMP)
 	@if command -v pg_virtualenv >/dev/null; then \
-		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/pytest --output test-results/postgres'; \
+		pg_virtualenv -o 'fsync=off' sh -c 'JILIANG_DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(BIN)/pytest --durations=30 --output test-results/postgres'; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "pg_virtualenv (Debian postgresql-common) is required on CI" >&2; exit 1; \
 	else \

@@ -1,10 +1,11 @@
+import copy
 import os
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import translation
 
 from jiliang.core.testing.matrix import build_world
@@ -51,6 +52,31 @@ def english():
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a module's tests, rolled back after them: what module-scoped
+    fixtures write in it, every test of the module sees. In such a module no test may run in a
+    transactional database, or build those rows again (``world`` and ``module_world``'s users
+    share their names)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_world(module_db):
+    """The matrix world built once for a module's tests (a module adds to it, or builds another,
+    by overriding this fixture)."""
+    return build_world()
+
+
+@pytest.fixture
+def matrix_world(module_world, db):
+    """The module's world for one test, whose own transaction is rolled back as with
+    ``world``; what the test sets on it stays on its copy."""
+    return copy.copy(module_world)
 
 
 @pytest.fixture(scope="session")

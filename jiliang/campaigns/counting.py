@@ -9,20 +9,16 @@ range as a **queryset** of ``events(...)``: the values ``region`` (the region's 
 zone counts). The counter combines the querysets of its sources in SQL (``UNION ALL``) and
 counts there, so nothing of the records is loaded into Python::
 
-    from jiliang.campaigns.counting import day_bounds, events, helped_source
+    from jiliang.campaigns.counting import events, helped_source, within
 
     @helped_source                              # one more way of helping an enterprise
-    def consultations_answered(*, start, end, region_path, region_ids=None, changed_since=None):
-        since, until = day_bounds(start, end)   # the moments of those local days
-        rows = Consultation.objects.filter(
-            answered_at__gte=since,
-            answered_at__lt=until,
-            enterprise__region__path__startswith=region_path,
+    def consultations_answered(**bounds):
+        rows = within(                          # the campaign's days, subtree, changes
+            Consultation.objects.filter(status=ConsultationStatus.ANSWERED),
+            region="enterprise__region",
+            day="answered_at",
+            **bounds,
         )
-        if region_ids is not None:
-            rows = rows.filter(enterprise__region_id__in=region_ids)
-        if changed_since is not None:
-            rows = rows.filter(updated__gte=changed_since)
         return events(
             rows, region="enterprise__region_id", subject="enterprise_id", day="answered_at"
         )
@@ -38,10 +34,11 @@ one counter give amounts all or none.
 Register sources in the app's ``AppConfig.ready`` (import the module holding them), as the
 orders app's sources are defined at the end of this module.
 
-The arguments every source takes:
+The arguments every source takes (``within`` applies them all; a source that narrows by hand
+filters a moment column on ``day_bounds(start, end)``, a range of moments an index serves,
+never on its ``__date``, a cast of every row):
 - ``start``, ``end`` (dates, inclusive): the campaign's year; events outside are not wanted
-  (the counter leaves them out anyway). Filter a moment column on ``day_bounds(start, end)``,
-  a range of moments an index serves, never on its ``__date`` (a cast of every row);
+  (the counter leaves them out anyway);
 - ``region_path``: only enterprises located in the campaign's subtree (``Region.path`` prefix);
 - ``region_ids``: when given, only events located in these regions (a partial recount);
 - ``changed_since``: when given, only events of records changed since then (a datetime):
@@ -109,6 +106,45 @@ def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The moments ``[since, until)`` of the days ``start`` to ``end`` (inclusive) in the
     project's time zone: what a source filters a moment column on."""
     return _midnight(start), _midnight(end + timedelta(days=1))
+
+
+def within(
+    rows: QuerySet,
+    *,
+    region: str,
+    day: str,
+    start: date,
+    end: date,
+    region_path: str,
+    region_ids=None,
+    changed_since=None,
+    path: str | None = None,
+) -> QuerySet:
+    """``rows`` narrowed by the arguments every source takes: ``day`` (the path of a date or
+    moment field) within ``start``–``end``, located by ``region`` (the path of the event's
+    ``Region`` foreign key, e.g. ``"enterprise__region"``) in the subtree of ``region_path``
+    and, when given, in ``region_ids``, and changed since ``changed_since`` (the records'
+    ``updated``). ``path`` names the rows' own copy of the region's path, when they keep one
+    (no join). A source taking ``**bounds`` hands them on as they came."""
+    if _is_moment(rows.model, day):
+        since, until = day_bounds(start, end)
+        rows = rows.filter(**{f"{day}__gte": since, f"{day}__lt": until})
+    else:
+        rows = rows.filter(**{f"{day}__gte": start, f"{day}__lte": end})
+    rows = rows.filter(**{f"{path or f'{region}__path'}__startswith": region_path})
+    if region_ids is not None:
+        rows = rows.filter(**{f"{region}_id__in": list(region_ids)})
+    if changed_since is not None:
+        # A recent moment: the index on ``updated`` the sources' models keep finds a few rows.
+        rows = rows.filter(updated__gte=changed_since)
+    return rows
+
+
+def _is_moment(model, path: str) -> bool:
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return isinstance(model._meta.get_field(name), DateTimeField)
 
 
 @dataclass
@@ -388,38 +424,21 @@ def _load_sources() -> None:
 # The first sources: completed service orders. -------------------------------------------------
 
 
-def _completed_orders(*, start, end, region_path, region_ids=None, changed_since=None, kind=None):
+def _completed_orders(*, kind=None, **bounds):
     from jiliang.orders.choices import OrderStatus
     from jiliang.orders.models import Order
 
-    since, until = day_bounds(start, end)
-    orders = Order.objects.filter(
-        status=OrderStatus.COMPLETED,
-        completed_at__gte=since,
-        completed_at__lt=until,
-        enterprise__region__path__startswith=region_path,
-    )
+    orders = Order.objects.filter(status=OrderStatus.COMPLETED)
     if kind is not None:
         orders = orders.filter(kind=kind)
-    if region_ids is not None:
-        orders = orders.filter(enterprise__region_id__in=list(region_ids))
-    if changed_since is not None:
-        # Served by the index order_completed_updated (a few rows for a recent moment).
-        orders = orders.filter(updated__gte=changed_since)
-    return orders
+    return within(orders, region="enterprise__region", day="completed_at", **bounds)
 
 
 @helped_source
-def orders_completed(*, start, end, region_path, region_ids=None, changed_since=None):
+def orders_completed(**bounds):
     """An enterprise was helped on the day a service order of it was completed."""
     return events(
-        _completed_orders(
-            start=start,
-            end=end,
-            region_path=region_path,
-            region_ids=region_ids,
-            changed_since=changed_since,
-        ),
+        _completed_orders(**bounds),
         region="enterprise__region_id",
         subject="enterprise_id",
         day="completed_at",
@@ -427,19 +446,12 @@ def orders_completed(*, start, end, region_path, region_ids=None, changed_since=
 
 
 @counter(STANDARDS_APPROVED)
-def standard_assessments_completed(*, start, end, region_path, region_ids=None, changed_since=None):
+def standard_assessments_completed(**bounds):
     """A measurement standard established (计量标准考核 completed), counted per order."""
     from jiliang.orders.choices import OrderKind
 
     return events(
-        _completed_orders(
-            start=start,
-            end=end,
-            region_path=region_path,
-            region_ids=region_ids,
-            changed_since=changed_since,
-            kind=OrderKind.STANDARD_ASSESSMENT,
-        ),
+        _completed_orders(kind=OrderKind.STANDARD_ASSESSMENT, **bounds),
         region="enterprise__region_id",
         subject="pk",
         day="completed_at",

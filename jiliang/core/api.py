@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI
 from ninja import Schema as NinjaSchema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
@@ -234,6 +234,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
         return respond(request, 413, _("The request body is too large."))
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc):  # the operation adds Retry-After
+        return respond(request, 429, _("Too many requests"))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from ninja.throttling import BaseThrottle
 
 from jiliang.core.models import RateCount
 
@@ -78,6 +79,21 @@ class RateLimitedMixin:
         if not allow(key, self.rate_limit(), self.window):
             return too_many_requests(request, self.window)
         return super().dispatch(request, *args, **kwargs)
+
+
+class APIThrottle(BaseThrottle):
+    """The same count for an API operation (``throttle=``): past ``limit`` requests within the
+    window from one address it answers 429 with Retry-After. Sharing a page's ``key`` shares its
+    count, so an address gets no more by using both."""
+
+    def __init__(self, key: str, limit: int, window: timedelta = timedelta(hours=1)):
+        self.key, self.limit, self.window = key, limit, window
+
+    def allow_request(self, request) -> bool:
+        return allow(f"{self.key}:{client_address(request)}", self.limit, self.window)
+
+    def wait(self) -> float:
+        return self.window.total_seconds()
 
 
 def too_many_requests(request, window: timedelta) -> TemplateResponse:

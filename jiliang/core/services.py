@@ -36,8 +36,11 @@ def require_organisation_role(user, organisation, roles) -> None:
         )
 
 
-def model_update(*, instance: models.Model, data: dict, fields: list[str]) -> dict:
-    """Apply ``data`` to the listed ``fields``, validate, save only what changed.
+def model_update(
+    *, instance: models.Model, data: dict, fields: list[str], save: bool = True
+) -> dict:
+    """Apply ``data`` to the listed ``fields``, validate, save only what changed (``save``
+    False: the caller saves, having derived more fields from these).
 
     Returns ``{field: [old, new]}`` for the audit trail.
     """
@@ -50,6 +53,7 @@ def model_update(*, instance: models.Model, data: dict, fields: list[str]) -> di
     changes = audit.changes_between(before, audit.snapshot(instance, list(data)))
     if changes:
         instance.full_clean()
+    if changes and save:
         update_fields = list(changes)
         if any(field.name == "updated" for field in instance._meta.fields):
             update_fields.append("updated")

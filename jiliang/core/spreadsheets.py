@@ -12,7 +12,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from datetime import date, datetime, time
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,9 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 CSV_SNIFF_CHARACTERS = 20_000
+# Cells of these types are equal only when their cleaned texts are (1 == 1.0, both "1"); a bool
+# is not among them: True == 1, but it reads "True".
+DEDUPLICATED_TYPES = frozenset({str, int, float, date, datetime, time, timedelta, type(None)})
 
 
 def read_rows(content: bytes, filename: str, *, sheet: str | None = None) -> list[list[str]]:
@@ -85,6 +89,19 @@ def clean_cells(cells: list) -> list[str]:
         cell.replace("\u3000", " ").strip() if type(cell) is str else clean_cell(cell)
         for cell in cells
     ]
+
+
+def clean_column(cells: Sequence) -> tuple[str, ...]:
+    """``clean_cells`` of a column's cells, each distinct cell cleaned once when most repeat (a
+    column of units or departments): its equal cells then share one text, hashed once."""
+    # The types of every cell: a set keeps one of equal cells (1 of 1 and True).
+    if not set(map(type, cells)) <= DEDUPLICATED_TYPES:
+        return tuple(clean_cells(cells))
+    distinct = set(cells)
+    if len(distinct) > len(cells) // 2:
+        return tuple(clean_cells(cells))
+    cleaned = dict(zip(distinct, clean_cells(distinct), strict=True))
+    return tuple(map(cleaned.__getitem__, cells))
 
 
 def _dialect(text: str):

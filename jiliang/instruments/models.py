@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from jiliang.core.encoders import ReadableJSONEncoder
 from jiliang.core.models import TimeStampedModel
 from jiliang.core.scoping import OrganisationScopedQuerySet, any_of
+from jiliang.core.uploads import document_suffix, validate_document
 from jiliang.instruments import schedule
 from jiliang.instruments.choices import (
     MANDATORY_PURPOSES,
@@ -36,12 +37,7 @@ from jiliang.instruments.import_models import (  # noqa: F401  (the app's models
     import_path,
     validate_number_prefix,
 )
-from jiliang.instruments.validators import (
-    document_suffix,
-    validate_document,
-    validate_identifier,
-    validate_ledger_day,
-)
+from jiliang.instruments.validators import validate_identifier, validate_ledger_day
 
 MANDATORY_SUPERVISIONS = [Supervision.MANDATORY_VERIFICATION, Supervision.BOTH]
 _FOUR = sorted(MANDATORY_PURPOSES)

@@ -17,7 +17,16 @@ def invite_task(questionnaire_id: int) -> None:
         distribution.invite(found)
 
 
+# huey reads crontabs in UTC: 00:15 UTC is 08:15 in Beijing (TIME_ZONE, Asia/Shanghai), whose
+# date the services take as today.
 @db_periodic_task(crontab(hour="0", minute="15"))
 def close_overdue_task() -> None:
-    """Just after midnight: the questionnaires whose close date was yesterday stop."""
+    """In the morning: the questionnaires whose close date was yesterday stop."""
     distribution.close_overdue()
+
+
+@db_periodic_task(crontab(hour="0", minute="30"))
+def remind_before_closing_task() -> None:
+    """08:30 in Beijing: the enterprises that have not submitted a questionnaire whose
+    reminder day is today are reminded (inbox and e-mail)."""
+    distribution.remind_before_closing()

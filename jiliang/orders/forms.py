@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiliang.core.uploads import validate_document
 from jiliang.instruments.choices import Conclusion
 from jiliang.instruments.models import Instrument
-from jiliang.instruments.validators import validate_document
 from jiliang.orders import selectors
 from jiliang.orders.choices import (
     APPROVAL_KINDS,

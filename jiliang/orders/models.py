@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jiliang.core.models import TimeStampedModel
 from jiliang.core.scoping import ScopedQuerySet
+from jiliang.core.uploads import document_suffix, validate_document
 from jiliang.instruments.choices import Conclusion
-from jiliang.instruments.validators import document_suffix, validate_document
 from jiliang.orders.choices import (
     APPROVAL_KINDS,
     OPEN_STATUSES,

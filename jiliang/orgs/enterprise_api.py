@@ -1,23 +1,28 @@
-"""The enterprise database's endpoints: the regulators' search, profiles, the import of a list
-and the registrations waiting for a bureau."""
+"""The enterprise database's endpoints: the regulators' search, profiles, the import of a list,
+and self-registration with the bureaus' decision."""
 
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from jiliang.accounts.forms import PASSWORD_MAX_LENGTH
 from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404, patch_data
+from jiliang.core.ratelimit import APIThrottle
 from jiliang.orgs import enterprise_selectors as selectors
 from jiliang.orgs import enterprise_services as services
 from jiliang.orgs.api import OrganisationOut, RegionBrief
 from jiliang.orgs.choices import Industry, MeasurementSystemStatus, RegistrationStatus, SizeClass
-from jiliang.orgs.enterprise_import import enterprise_import
+from jiliang.orgs.enterprise_import import RegionFinder, enterprise_import
 from jiliang.orgs.enterprise_models import EnterpriseProfile, EnterpriseRegistration
 from jiliang.orgs.enterprise_selectors import SORTS
+from jiliang.orgs.enterprise_views import REGISTRATION_REQUESTS_PER_HOUR
 from jiliang.orgs.models import Region
 
 router = Router(tags=["enterprises"])
@@ -129,7 +134,8 @@ class RegistrationOut(Schema):
     region: RegionBrief
     applicant: str
     created: datetime
-    reason: str
+    decided_at: datetime | None
+    reason: str = Field(description="Why it was rejected, or what the bureau added")
 
     @staticmethod
     def resolve_name(obj):
@@ -146,6 +152,27 @@ class RegistrationOut(Schema):
     @staticmethod
     def resolve_applicant(obj):
         return obj.applicant.username
+
+
+class RegistrationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    uscc: str = Field(min_length=1, max_length=30, description="统一社会信用代码")
+    region: str = Field(
+        min_length=1, max_length=100, description="The county or district: its name or its code"
+    )
+    industry_code: str = Field(pattern=r"^[0-9]{2}([0-9]{2})?$", description="GB/T 4754-2017")
+    employees: int = Field(ge=0, le=2**31 - 1)
+    revenue: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="In 万元")
+    total_assets: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    contact_name: str = Field(min_length=1, max_length=100)
+    contact_phone: str = Field(min_length=1, max_length=40)
+    contact_email: str = Field(min_length=1, max_length=254)
+    username: str = Field(min_length=1, max_length=150, description="The administrator's")
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+
+
+FIGURES = {"industry_code", "employees", "revenue", "total_assets"}
+REGISTRATION_THROTTLE = APIThrottle("enterprise-registration", REGISTRATION_REQUESTS_PER_HOUR)
 
 
 class DecisionIn(Schema):
@@ -208,6 +235,28 @@ def import_enterprises(request, file: File[UploadedFile]):
     return Status(201, {"created": len(created)})
 
 
+@router.post(
+    "/enterprise-registrations",
+    auth=None,
+    throttle=REGISTRATION_THROTTLE,
+    response={201: RegistrationOut, 400: ErrorOut},
+)
+def registration_create(request, payload: RegistrationIn):
+    """Open to anyone, as the registration page (and counted with it, per address): an inactive
+    enterprise, its administrator and a registration waiting for a bureau above its region.
+    The applicant then signs in with the username and password (a session, or a token made
+    on the account page) and reads the registration by its id."""
+    try:
+        region = RegionFinder.everywhere().find(payload.region.strip())
+    except ValidationError as error:
+        raise ValidationError({"region": error.messages}) from None
+    fields = payload.dict(include=set(services.REGISTRATION_FIELDS) - {"region"})
+    registration = services.enterprise_register(
+        **fields, region=region, figures=payload.dict(include=FIGURES)
+    )
+    return Status(201, registration)
+
+
 @router.get("/enterprise-registrations", response=list[RegistrationOut])
 @paginate
 def registration_list(request):
@@ -215,12 +264,27 @@ def registration_list(request):
     return selectors.registrations_to_decide(user=request.user)
 
 
+@router.get("/enterprise-registrations/{int:registration_id}", response=RegistrationOut)
+def registration_detail(request, registration_id: Id):
+    """Its applicant and the enterprise's administrators read it, as do the bureaus above."""
+    registrations = EnterpriseRegistration.objects.visible_to(request.user)
+    return get_object_or_404(
+        registrations.select_related("organisation__region", "applicant"), pk=registration_id
+    )
+
+
 @router.post(
     "/enterprise-registrations/{int:registration_id}/decision",
-    response={200: RegistrationOut, 400: ErrorOut, 403: ErrorOut},
+    response={200: RegistrationOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
 )
 def registration_decide(request, registration_id: Id, payload: DecisionIn):
+    """A bureau above the enterprise's region decides once: 409 when it is decided already."""
     registration = get_visible_or_404(EnterpriseRegistration, request, pk=registration_id)
-    return services.registration_decide(
-        actor=request.user, registration=registration, **payload.dict()
-    )
+    try:
+        return services.registration_decide(
+            actor=request.user, registration=registration, **payload.dict()
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "decided":
+            raise HttpError(409, " ".join(error.messages)) from None
+        raise

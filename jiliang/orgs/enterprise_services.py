@@ -32,7 +32,7 @@ from jiliang.orgs.enterprise_models import (
     normalise_tag,
 )
 from jiliang.orgs.enterprise_selectors import regulates
-from jiliang.orgs.industries import industry_codes
+from jiliang.orgs.industries import industry_codes, validate_industry_code
 from jiliang.orgs.models import Membership, Organisation
 from jiliang.orgs.validators import normalise_uscc
 
@@ -57,6 +57,12 @@ def _classify(profile: EnterpriseProfile, organisation: Organisation) -> None:
     entry = industry_codes().get(profile.industry_code)
     if entry is not None:
         organisation.industry = entry.section
+    elif profile.industry_code:
+        # A code outside the table, named now: the organisation would miss its section first.
+        try:
+            validate_industry_code(profile.industry_code)
+        except ValidationError as error:
+            raise ValidationError({"industry_code": error.messages}) from None
     figures = {
         sizing.EMPLOYEES: profile.employees,
         sizing.REVENUE: profile.revenue,
@@ -111,13 +117,14 @@ def enterprise_profile_update(
     fields = PROFILE_FIELDS + (OVERRIDE_FIELDS if may_override else [])
     if data.get("size_class_override") == "":
         data = {**data, "size_class_override_reason": ""}
-    changes = model_update(instance=profile, data=data, fields=fields)
-    before = audit.snapshot(organisation, ["industry", "size_class"])
     classified = ["computed_size_class", *OVERRIDE_FIELDS]
     class_before = audit.snapshot(profile, classified)
+    changes = model_update(instance=profile, data=data, fields=fields, save=False)
+    before = audit.snapshot(organisation, ["industry", "size_class"])
     _classify(profile, organisation)
-    if audit.changes_between(class_before, audit.snapshot(profile, classified)):
-        profile.save(update_fields=[*classified, "updated"])
+    reclassified = audit.changes_between(class_before, audit.snapshot(profile, classified))
+    if changes or reclassified:
+        profile.save(update_fields=list({*changes, *reclassified, "updated"}))
     changes |= audit.changes_between(
         before, audit.snapshot(organisation, ["industry", "size_class"])
     )
@@ -227,14 +234,20 @@ def enterprise_register(
     )
     profile = profile_for_new_enterprise(organisation, **figures)
     save_new_enterprise(organisation, profile)
-    user = user_create(
-        actor=None,
-        username=username,
-        email=contact_email,
-        password=password,
-        check_password_strength=check_password_strength,
-        first_name=contact_name,
-    )
+    try:
+        user = user_create(
+            actor=None,
+            username=username,
+            email=contact_email,
+            password=password,
+            check_password_strength=check_password_strength,
+            first_name=contact_name,
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        # The password validators name no field: the page's and the API's errors do.
+        raise ValidationError({"password": error.messages}) from None
     Membership.objects.create(user=user, organisation=organisation, role=Role.ADMIN)
     registration = EnterpriseRegistration.objects.create(organisation=organisation, applicant=user)
     audit.record(

@@ -65,10 +65,11 @@ CITY_MOVE = {
 QUOTA_CSV = "地区,帮扶中小企业数,测量管理体系培训企业数\n中原区,5,1\n金水区,7,2\n".encode()
 
 
-@pytest.fixture(autouse=True)
-def campaign_world(world):
+@pytest.fixture(scope="module")
+def module_world(module_world):
     """The province's bureau and campaign, 金水区's bureau, and 金水区's reports: March
-    submitted, April approved."""
+    submitted, April approved; built once for the module's tests."""
+    world = module_world
     admin = world.users["platform_admin"]
     for actor, code in (("province", "410000"), ("county", "410105")):
         region = Region.objects.get(code=code)
@@ -109,6 +110,11 @@ def campaign_world(world):
     world.campaign = campaign
     world.reports = reports
     return world
+
+
+@pytest.fixture(autouse=True)
+def campaign_world(matrix_world):
+    return matrix_world
 
 
 def at(suffix: str = ""):

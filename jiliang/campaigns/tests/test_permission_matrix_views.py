@@ -44,8 +44,9 @@ JINSHUI_READERS = dict.fromkeys(
 PROVINCE_READERS = dict.fromkeys(("province", "viewer", "platform_admin"), 200)
 
 
-@pytest.fixture
-def world(db):
+@pytest.fixture(scope="module")
+def module_world(module_db):
+    """The bureaus' world (not the standard one), built once for the module's tests."""
     bureaus = build_bureaus()
     hubei = Region.objects.get(code="420000")  # a province beside Henan, in the national tree
     organisation = org_services.organisation_create(
@@ -68,6 +69,11 @@ def world(db):
         period_type="monthly",
     )
     return world
+
+
+@pytest.fixture
+def world(matrix_world):
+    return matrix_world
 
 
 def cached(world, key, make):

@@ -36,8 +36,8 @@ CHECKS = [
 
 
 @pytest.fixture
-def enterprise_admin_token(world):
-    return world.tokens["same_enterprise"]
+def enterprise_admin_token(matrix_world):
+    return matrix_world.tokens["same_enterprise"]
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from jiliang.core.spreadsheets import (
     clean_cell,
     clean_cells,
+    clean_column,
     clean_rows,
     read_raw_rows,
     read_raw_sheets,
@@ -87,6 +88,22 @@ def test_cleaned_cells_are_the_raw_cells_cleaned():
 def test_clean_cells_cleans_each_cell_as_clean_cell_does():
     assert clean_cells(CELLS) == [clean_cell(cell) for cell in CELLS]
     assert clean_rows([CELLS, []]) == [clean_cells(CELLS), []]
+
+
+def test_clean_column_cleans_repeated_cells_once_each_as_clean_cells_does():
+    repeated = ["\u3000质检部 ", "质检部", 12.0, 12, "12", datetime(2026, 5, 6), None] * 3
+    column = clean_column(repeated)
+    assert column == tuple(clean_cells(repeated))
+    # Equal cells share one text.
+    assert column[0] is column[7]
+
+
+def test_clean_column_keeps_apart_cells_equal_but_read_differently():
+    # True == 1 and False == 0, but they read "True" and "False".
+    mixed = [1, True, 0, False] * 3
+    assert clean_column(mixed) == tuple(clean_cells(mixed))
+    # A column of different values is cleaned cell by cell.
+    assert clean_column(CELLS) == tuple(clean_cells(CELLS))
 
 
 def test_a_missing_sheet_is_named_with_those_there_are():

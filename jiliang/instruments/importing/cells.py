@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
-from itertools import count, zip_longest
+from itertools import count, islice, zip_longest
 from typing import NamedTuple
 
 from django.db.models import CharField
 from django.utils.translation import gettext as _
 
-from jiliang.core.spreadsheets import clean_cells
+from jiliang.core.spreadsheets import clean_column
 from jiliang.instruments import parsing
 from jiliang.instruments.importing.plan import INSTRUMENT_FIELDS, RECORD_FIELDS, Problem
 from jiliang.instruments.ledger_columns import COLUMN_BY_FIELD
@@ -73,6 +73,8 @@ class MappedColumn(NamedTuple):
         read before, ``unknown`` the count of each word outside the field's vocabulary."""
         if self.parse is None:  # free text, often different in every row
             self._check_free_text(texts, known)
+            if "" not in texts:  # a column of names or numbers: most are filled
+                return list(texts)
             return [text or NO_VALUE for text in texts]
         for text in set(texts).difference(known.values):
             known.values[text] = self._parse(text, known)
@@ -145,11 +147,13 @@ def _cleaned_texts(rows: list[list], positions: list[int]) -> dict[int, tuple[st
     """The cleaned texts of each column, top to bottom ("" past the end of a short row), by
     position."""
     width = max(positions, default=-1) + 1
-    # Cleaned a row at a time: a row's cells lie together in memory, a column's do not.
-    by_position = list(zip_longest(*[clean_cells(row[:width]) for row in rows], fillvalue=""))
+    if min(map(len, rows), default=0) >= width:  # as calamine reads a sheet: no short rows
+        columns = list(islice(zip(*rows, strict=False), width))
+    else:
+        columns = list(zip_longest(*[row[:width] for row in rows], fillvalue=""))
     empty = ("",) * len(rows)
     return {
-        position: by_position[position] if position < len(by_position) else empty
+        position: clean_column(columns[position]) if position < len(columns) else empty
         for position in positions
     }
 
@@ -232,11 +236,11 @@ class Body:
             if not filled or line in self.notes:
                 yield line, None, None, "", None, [], []
                 continue
-            instrument = {
-                name: value
-                for name, value in zip(fields, values, strict=True)
-                if value is not NO_VALUE
-            }
+            instrument = dict(zip(fields, values, strict=True))
+            if NO_VALUE in values:  # most rows fill every mapped column
+                instrument = {
+                    name: value for name, value in instrument.items() if value is not NO_VALUE
+                }
             yield (
                 line,
                 instrument,

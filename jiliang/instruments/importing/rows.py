@@ -141,8 +141,10 @@ class RowContext:
                 Problem(self.sheet, line, self._header("name"), "", _("The name is empty."))
             )
         self._check_duplicates(line, instrument, existing, problems)
-        self.plan.problems += problems
-        self.plan.warnings += warnings
+        if problems:
+            self.plan.problems += problems
+        if warnings:
+            self.plan.warnings += warnings
         planned = PlannedRow(self.sheet, line, "create", instrument, record)
         if existing is not None:
             planned.existing_id = existing.pk

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from jiliang.core.testing.matrix import SIGNED_IN_ACTORS, MatrixCase, check, matrix_params
 from jiliang.instruments.models import Instrument, LedgerImport
+from jiliang.instruments.tests.conftest import add_instrument, add_record
 
 ANONYMOUS_HTML = {"anonymous": 302}
 ANONYMOUS_API = {"anonymous": 401}
@@ -368,6 +369,13 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def module_world(module_world):
+    """With an instrument of the enterprise and its record, built once for the module."""
+    add_record(module_world, add_instrument(module_world))
+    return module_world
+
+
 @pytest.mark.parametrize(("case", "actor"), matrix_params(CASES))
-def test_permission_matrix(world, instrument, case, actor):
-    check(world, case, actor)
+def test_permission_matrix(matrix_world, case, actor):
+    check(matrix_world, case, actor)

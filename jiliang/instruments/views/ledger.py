@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from jiliang.core.forms import add_service_errors
 from jiliang.core.pagination import UncountedPaginator
 from jiliang.core.roles import DashboardRole
 from jiliang.core.selectors import request_role
+from jiliang.core.uploads import document_response
 from jiliang.core.views import ScopedActionView, ScopedDetailView, ScopedListView
 from jiliang.instruments import schedule, selectors, services
 from jiliang.instruments.choices import RecordKind
@@ -29,7 +30,6 @@ from jiliang.instruments.forms import (
     RecordForm,
 )
 from jiliang.instruments.models import Instrument, InstrumentAttachment, VerificationRecord
-from jiliang.instruments.validators import document_kind
 
 
 def ledger_filter_form(request):
@@ -220,26 +220,6 @@ class ScopedFileView(LoginRequiredMixin, View):
         if not file:
             raise Http404
         return document_response(file)
-
-
-DOCUMENT_TYPES = {"PDF": "application/pdf", "PNG": "image/png", "JPEG": "image/jpeg"}
-
-
-def document_response(file) -> FileResponse:
-    """A stored document served as what its content is: a PDF or an image shown in the browser
-    in a sandbox (no script, no forms, no same origin), anything else only downloaded."""
-    handle = file.open("rb")
-    kind = document_kind(handle)
-    name = file.name.rsplit("/", 1)[-1]
-    if kind is None:
-        response = FileResponse(handle, as_attachment=True, filename=name)
-        response["Content-Type"] = "application/octet-stream"
-        return response
-    response = FileResponse(handle, as_attachment=False, filename=name)
-    response["Content-Type"] = DOCUMENT_TYPES[kind]
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class CertificateView(ScopedFileView):

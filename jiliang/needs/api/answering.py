@@ -1,6 +1,7 @@
 """Distribution and answering through the API: the questionnaires waiting for an enterprise's
 answer, its response (draft answers, submission), staff's paper entry, and the owner's audience,
-opening, reminders and closing. A refused answer is a 400 whose errors name the question."""
+opening, reminders and closing. A refused answer is a 400 whose errors name the question.
+A file question is answered by uploading the file (multipart) to its own path."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Field, File, Router, Status
+from ninja.files import UploadedFile
 
 from jiliang.core.api import ErrorOut, Id, Schema, get_visible_or_404
+from jiliang.core.uploads import document_response
 from jiliang.needs.choices import ResponseStatus
 from jiliang.needs.models import Questionnaire, Response
 from jiliang.needs.selectors import answering as selectors
@@ -23,6 +27,7 @@ from jiliang.orgs.models import Region
 router = Router(tags=["answering"])
 REFUSALS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 READ = {404: ErrorOut}
+FILE_PATH = "/survey-responses/{int:response_id}/files/{name}"
 
 
 class SurveyOut(Schema):
@@ -36,6 +41,11 @@ class SurveyOut(Schema):
     response_id: int | None
 
 
+class FileOut(Schema):
+    name: str
+    url: str = Field(..., description="Where those who see the response download it")
+
+
 class ResponseOut(Schema):
     id: int
     questionnaire_id: int
@@ -47,6 +57,9 @@ class ResponseOut(Schema):
     submitted_at: datetime | None
     region: str | None
     answers: dict[str, Any]
+    files: dict[str, FileOut] = Field(
+        default_factory=dict, description="The uploaded files, by their question's name"
+    )
 
 
 class StartIn(Schema):
@@ -89,7 +102,7 @@ class DistributionOut(Schema):
 
 def _response_out(response: Response) -> dict:
     form = answer_data.load_form(response.questionnaire)
-    answers = response.answers.select_related("choice", "row", "region")
+    answers = list(response.answers.select_related("choice", "row", "region", "question"))
     return {
         "id": response.pk,
         "questionnaire_id": response.questionnaire_id,
@@ -101,6 +114,18 @@ def _response_out(response: Response) -> dict:
         "submitted_at": response.submitted_at,
         "region": response.region.code if response.region else None,
         "answers": answer_data.stored_data(form, answers),
+        "files": {
+            answer.question.name: _file_out(response, answer) for answer in answers if answer.file
+        },
+    }
+
+
+def _file_out(response: Response, answer) -> dict:
+    return {
+        "name": answer.file.name.rsplit("/", 1)[-1],
+        "url": reverse(
+            "api:response_file", kwargs={"response_id": response.pk, "name": answer.question.name}
+        ),
     }
 
 
@@ -169,8 +194,8 @@ def response_detail(request, response_id: Id):
 
 @router.put("/survey-responses/{int:response_id}/answers", response={200: ResponseOut, **REFUSALS})
 def response_answers(request, response_id: Id, payload: AnswersIn):
-    """Keep answers in the draft (those named; an empty value clears one). Files are
-    uploaded on the answering page."""
+    """Keep answers in the draft (those named; an empty value clears one). A file is
+    uploaded to ``/survey-responses/{id}/files/{question}``."""
     response = _visible_response(request, response_id)
     answering.save_answers(actor=request.user, response=response, data=payload.answers)
     return _response_out(_visible_response(request, response_id))
@@ -181,6 +206,30 @@ def response_submit(request, response_id: Id):
     """Submit the draft: 400 naming each question whose answer is missing or wrong."""
     response = _visible_response(request, response_id)
     answering.submit_response(actor=request.user, response=response)
+    return _response_out(_visible_response(request, response_id))
+
+
+@router.get(FILE_PATH, response={200: None, **READ})
+def response_file(request, response_id: Id, name: str):
+    """The file answering the question ``name``, to those who see the response."""
+    response = _visible_response(request, response_id)
+    return document_response(selectors.answered_file(response, name))
+
+
+@router.post(FILE_PATH, response={200: ResponseOut, **REFUSALS})
+def response_file_upload(request, response_id: Id, name: str, file: File[UploadedFile]):
+    """Multipart form with ``file``: the answer of the file question ``name`` in the draft, in
+    place of the one before; a PDF, PNG or JPEG of at most 10 MB, as on the answering page."""
+    response = _visible_response(request, response_id)
+    answering.save_file(actor=request.user, response=response, name=name, upload=file)
+    return _response_out(_visible_response(request, response_id))
+
+
+@router.delete(FILE_PATH, response={200: ResponseOut, **REFUSALS})
+def response_file_remove(request, response_id: Id, name: str):
+    """Remove the file answering the question ``name`` from the draft."""
+    response = _visible_response(request, response_id)
+    answering.save_file(actor=request.user, response=response, name=name)
     return _response_out(_visible_response(request, response_id))
 
 

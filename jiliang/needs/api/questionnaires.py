@@ -21,6 +21,7 @@ from jiliang.core.api import ErrorOut, Id, Pagination, Schema, get_visible_or_40
 from jiliang.core.responses import xlsx_response
 from jiliang.needs.choices import QuestionKind
 from jiliang.needs.models import Question, Questionnaire, Section
+from jiliang.needs.models.questionnaires import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS
 from jiliang.needs.selectors import questionnaires as selectors
 from jiliang.needs.services import questionnaires as services
 from jiliang.orgs.models import Organisation
@@ -105,12 +106,21 @@ class SectionOut(SectionIn):
     questions: list[QuestionOut]
 
 
+REMINDER_DAYS = (
+    "The enterprises that have not submitted are reminded this many days before the close "
+    "date (0: never automatically)"
+)
+
+
 class QuestionnaireIn(Schema):
     owner: Id | None = Field(None, description="The bureau or institution; yours if only one")
     title: str = Field(..., max_length=200)
     description: str = ""
     opens_on: date | None = None
     closes_on: date | None = None
+    reminder_days: int = Field(
+        DEFAULT_REMINDER_DAYS, ge=0, le=MAX_REMINDER_DAYS, description=REMINDER_DAYS
+    )
     sections: list[SectionDefinition] = []
 
 
@@ -119,6 +129,7 @@ class QuestionnairePatch(Schema):
     description: str | None = None
     opens_on: date | None = None
     closes_on: date | None = None
+    reminder_days: int | None = Field(None, ge=0, le=MAX_REMINDER_DAYS, description=REMINDER_DAYS)
 
 
 class QuestionnaireOut(Schema):
@@ -130,6 +141,9 @@ class QuestionnaireOut(Schema):
     status: str
     opens_on: date | None
     closes_on: date | None
+    reminder_days: int
+    reminder_on: date | None = Field(None, description="The day of the automatic reminder")
+    auto_reminded_on: date | None = Field(None, description="When it was reminded automatically")
     copied_from: int | None = Field(None, description="The questionnaire it was copied from")
     created: datetime
 
@@ -215,7 +229,8 @@ def questionnaire_definition(request, questionnaire_id: Id):
 
 @router.patch("/questionnaires/{int:questionnaire_id}", response={200: QuestionnaireOut, **WRITE})
 def questionnaire_update(request, questionnaire_id: Id, payload: QuestionnairePatch):
-    """The title and description while a draft; the dates also later."""
+    """The title and description while a draft; the dates and ``reminder_days`` also later
+    (a new close date or reminder day gets its own automatic reminder)."""
     questionnaire = selectors.questionnaire_for(request.user, questionnaire_id)
     with _frozen_is_conflict():
         services.questionnaire_update(

@@ -59,7 +59,6 @@ class RateOut(Schema):
 class ResultsOut(Schema):
     questionnaire: int
     region: str | None = Field(description="The region code viewed; null: every response")
-    from_tallies: bool = Field(description="False when an industry or size filter is set")
     responses: int
     questions: list[QuestionResultOut]
     rates: list[RateOut]
@@ -102,7 +101,6 @@ def results(request, questionnaire_id: Id, query: Query[ResultsQuery]):
     return {
         "questionnaire": questionnaire.pk,
         "region": filters.region.code if filters.region else None,
-        "from_tallies": not filters.counts_answers,
         "responses": found.responses,
         "questions": [
             {

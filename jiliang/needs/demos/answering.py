@@ -26,6 +26,9 @@ from jiliang.orgs.models import Membership, Organisation, Region
 
 SEED = 15
 DAYS_OPEN = 60
+# Open a month longer, with the automatic reminder a week before the close date.
+DAYS_LEFT = 30
+REMINDER_DAYS = 7
 # Where the enterprises that answer are, three in each: the cities of 河南省, 郑州市金水区 and
 # 巩义市 (code, short name). The demo enterprises of the orgs demo do not answer: their
 # profiles are that demo's, which a submission would change.
@@ -95,7 +98,11 @@ def _open(user, survey) -> None:
     questionnaire_services.questionnaire_update(
         actor=user,
         questionnaire=survey,
-        data={"opens_on": today - timedelta(days=DAYS_OPEN), "closes_on": today + timedelta(30)},
+        data={
+            "opens_on": today - timedelta(days=DAYS_OPEN),
+            "closes_on": today + timedelta(DAYS_LEFT),
+            "reminder_days": REMINDER_DAYS,
+        },
     )
     distribution.audience_set(
         actor=user,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiliang.needs.choices import QuestionKind
 from jiliang.needs.logic import OPERATORS
+from jiliang.needs.models.questionnaires import DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS
 from jiliang.orgs.models import Organisation
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -33,6 +34,18 @@ class QuestionnaireForm(forms.Form):
     )
     opens_on = forms.DateField(label=_("Opens on"), required=False, widget=DATE)
     closes_on = forms.DateField(label=_("Closes on"), required=False, widget=DATE)
+    reminder_days = forms.IntegerField(
+        label=_("Automatic reminder, days before closing"),
+        help_text=_("The enterprises that have not submitted are reminded then; 0: never."),
+        min_value=0,
+        max_value=MAX_REMINDER_DAYS,
+        initial=DEFAULT_REMINDER_DAYS,
+        required=False,
+    )
+
+    def clean_reminder_days(self):
+        days = self.cleaned_data["reminder_days"]
+        return DEFAULT_REMINDER_DAYS if days is None else days
 
     def clean(self):
         data = super().clean()
@@ -66,7 +79,7 @@ class QuestionnaireCreateForm(OwnerMixin, QuestionnaireForm):
         initial="blank",
         widget=forms.RadioSelect,
     )
-    field_order = ["owner", "start", "title", "description", "opens_on", "closes_on"]
+    field_order = ["owner", "start"]  # then the questionnaire's fields, in their order
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

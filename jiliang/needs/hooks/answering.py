@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiliang.campaigns.counting import counter, day_bounds, events
+from jiliang.campaigns.counting import counter, events, within
 from jiliang.core import audit, demos, navigation
 from jiliang.core.dashboards import DashboardRole, Severity, ToDo, registry
 from jiliang.needs.choices import ResponseStatus
@@ -23,21 +23,16 @@ QUESTIONNAIRES = "questionnaires"  # the counter, and the indicator's code it co
 
 
 @counter(QUESTIONNAIRES)
-def questionnaires_collected(*, start, end, region_path, region_ids=None, changed_since=None):
+def questionnaires_collected(**bounds):
     """A questionnaire collected (份): a submitted response, on its day, where it was answered
     from (the response's region)."""
-
-    since, until = day_bounds(start, end)
-    responses = Response.objects.filter(
-        status=ResponseStatus.SUBMITTED,
-        submitted_at__gte=since,
-        submitted_at__lt=until,
-        region_path__startswith=region_path,
+    responses = within(
+        Response.objects.filter(status=ResponseStatus.SUBMITTED),
+        region="region",
+        path="region_path",
+        day="submitted_at",
+        **bounds,
     )
-    if region_ids is not None:
-        responses = responses.filter(region_id__in=list(region_ids))
-    if changed_since is not None:
-        responses = responses.filter(updated__gte=changed_since)
     return events(responses, region="region_id", subject="pk", day="submitted_at")
 
 

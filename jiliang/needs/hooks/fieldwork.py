@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiliang.campaigns.counting import counter, events, helped_source
+from jiliang.campaigns.counting import counter, events, helped_source, within
 from jiliang.core import audit, demos, navigation
 from jiliang.core.dashboards import DashboardRole, Severity, ToDo, registry
 from jiliang.core.scoping import scope_for
@@ -24,66 +24,30 @@ from jiliang.orgs import enterprise_filters
 # Campaign counters ------------------------------------------------------------------------------
 
 
-def _in_campaign(rows, *, region, day, start, end, region_path, region_ids, changed_since):
-    """``rows`` of the campaign's days and subtree (``region``: the lookup of the region),
-    those of ``region_ids`` when given, changed since ``changed_since`` when given."""
-    rows = rows.filter(
-        **{f"{day}__gte": start, f"{day}__lte": end, f"{region}__path__startswith": region_path}
-    )
-    if region_ids is not None:
-        rows = rows.filter(**{f"{region}_id__in": list(region_ids)})
-    if changed_since is not None:
-        rows = rows.filter(updated__gte=changed_since)  # indexed: a few recent rows
-    return rows
-
-
 def _visits(**bounds):
-    return _in_campaign(
-        Visit.objects.all(), region="enterprise__region", day="visited_on", **bounds
-    )
+    return within(Visit.objects.all(), region="enterprise__region", day="visited_on", **bounds)
 
 
 @counter("service_teams")
-def teams_formed(*, start, end, region_path, region_ids=None, changed_since=None):
+def teams_formed(**bounds):
     """A service team, counted in its bureau's region on the day it was formed."""
-    teams = _in_campaign(
-        ServiceTeam.objects.all(),
-        region="bureau__region",
-        day="formed_on",
-        start=start,
-        end=end,
-        region_path=region_path,
-        region_ids=region_ids,
-        changed_since=changed_since,
-    )
+    teams = within(ServiceTeam.objects.all(), region="bureau__region", day="formed_on", **bounds)
     return events(teams, region="bureau__region_id", subject="pk", day="formed_on")
 
 
 @counter("enterprises_visited")
-def enterprises_visited(*, start, end, region_path, region_ids=None, changed_since=None):
+def enterprises_visited(**bounds):
     """An enterprise visited, distinct per period and over the campaign."""
-    visits = _visits(
-        start=start,
-        end=end,
-        region_path=region_path,
-        region_ids=region_ids,
-        changed_since=changed_since,
+    return events(
+        _visits(**bounds), region="enterprise__region_id", subject="enterprise_id", day="visited_on"
     )
-    return events(visits, region="enterprise__region_id", subject="enterprise_id", day="visited_on")
 
 
 @counter("promo_materials")
-def materials_handed_out(*, start, end, region_path, region_ids=None, changed_since=None):
+def materials_handed_out(**bounds):
     """份: the materials handed out in visits, summed."""
-    visits = _visits(
-        start=start,
-        end=end,
-        region_path=region_path,
-        region_ids=region_ids,
-        changed_since=changed_since,
-    ).filter(materials_handed_out__gt=0)
     return events(
-        visits,
+        _visits(**bounds).filter(materials_handed_out__gt=0),
         region="enterprise__region_id",
         subject="pk",
         day="visited_on",
@@ -92,17 +56,10 @@ def materials_handed_out(*, start, end, region_path, region_ids=None, changed_si
 
 
 @counter("technical_services")
-def services_on_the_spot(*, start, end, region_path, region_ids=None, changed_since=None):
+def services_on_the_spot(**bounds):
     """人次: the person-times of service given in visits, summed."""
-    visits = _visits(
-        start=start,
-        end=end,
-        region_path=region_path,
-        region_ids=region_ids,
-        changed_since=changed_since,
-    ).filter(service_person_times__gt=0)
     return events(
-        visits,
+        _visits(**bounds).filter(service_person_times__gt=0),
         region="enterprise__region_id",
         subject="pk",
         day="visited_on",
@@ -111,16 +68,14 @@ def services_on_the_spot(*, start, end, region_path, region_ids=None, changed_si
 
 
 @helped_source
-def helped_on_the_spot(*, start, end, region_path, region_ids=None, changed_since=None):
+def helped_on_the_spot(**bounds):
     """An enterprise was helped on the day a visit gave it a service on the spot."""
-    visits = _visits(
-        start=start,
-        end=end,
-        region_path=region_path,
-        region_ids=region_ids,
-        changed_since=changed_since,
-    ).filter(service_person_times__gt=0)
-    return events(visits, region="enterprise__region_id", subject="enterprise_id", day="visited_on")
+    return events(
+        _visits(**bounds).filter(service_person_times__gt=0),
+        region="enterprise__region_id",
+        subject="enterprise_id",
+        day="visited_on",
+    )
 
 
 # The enterprise search's filters ----------------------------------------------------------------

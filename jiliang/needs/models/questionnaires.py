@@ -4,8 +4,10 @@ choices, skip logic) and to whom it is sent."""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from jiliang.core.models import TimeStampedModel
 from jiliang.core.scoping import OrganisationScopedQuerySet
 from jiliang.needs.choices import QuestionKind, QuestionnaireStatus
+
+DEFAULT_REMINDER_DAYS = 3
+MAX_REMINDER_DAYS = 60
 
 
 def new_public_token() -> str:
@@ -46,6 +51,12 @@ class Questionnaire(TimeStampedModel):
     )
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    # The enterprises that have not submitted are reminded this many days before the close
+    # date (0: never automatically); ``auto_reminded_on`` records that it was done, once.
+    reminder_days = models.PositiveSmallIntegerField(
+        _("automatic reminder, days before closing"), default=DEFAULT_REMINDER_DAYS
+    )
+    auto_reminded_on = models.DateField(_("automatically reminded on"), null=True, blank=True)
     # The audience: the enterprises of a region subtree, narrowed by industry sections, size
     # classes and tags (empty lists: no narrowing); and anyone holding the public link.
     audience_region = models.ForeignKey(
@@ -99,6 +110,23 @@ class Questionnaire(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # After clean_fields, which names a missing or non-numeric value itself.
+        if isinstance(self.reminder_days, int) and self.reminder_days > MAX_REMINDER_DAYS:
+            raise ValidationError(
+                {
+                    "reminder_days": _("At most %(days)d days before the close date.")
+                    % {"days": MAX_REMINDER_DAYS}
+                }
+            )
+
+    @property
+    def reminder_on(self):
+        """The day of the automatic reminder, or None (no close date, or none asked for)."""
+        if not self.closes_on or not self.reminder_days:
+            return None
+        return self.closes_on - timedelta(days=self.reminder_days)
 
 
 class QuestionnairePartQuerySet(OrganisationScopedQuerySet):

@@ -114,6 +114,11 @@ class Response(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["questionnaire", "status", "region_path"]),
+            # The filtered results' count of responses (industry, size class, subtree).
+            models.Index(
+                fields=["questionnaire", "status", "industry", "size_class", "region_path"],
+                name="response_slice",
+            ),
             models.Index(fields=["updated"]),
             models.Index(fields=["submitted_at"]),
         ]
@@ -186,15 +191,30 @@ class AnswerTally(models.Model):
     row and option): kept by the service that submits, so that a province's results add up a
     few thousand rows instead of millions of answers. ``choice_key`` 0 is the count of
     responses that answered the question; ``row_key`` 0 when the question is not a matrix.
-    Numbers keep their sum, for the average."""
+    Numbers keep their sum, for the average.
+
+    The unique key's index is the only one: every read starts from the question and every
+    submission updates some hundred rows, each further index a cost of every update."""
 
     question = models.ForeignKey(
-        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="tallies"
+        Question,
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        related_name="tallies",
+        db_index=False,
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+        "orgs.Region",
+        verbose_name=_("region"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
-    region_path = models.CharField(_("region path"), max_length=255)
+    # The responding enterprise's industry section and size class when it submitted, so that
+    # the results filtered by them also add up tallies; "" (``tallies.ANY``): every industry or
+    # size class, which a response counts in too (``tallies.counted_as``).
+    industry = models.CharField(_("industry"), max_length=1, blank=True, default="")
+    size_class = models.CharField(_("size class"), max_length=8, blank=True, default="")
     row_key = models.PositiveIntegerField(_("matrix row"), default=0)
     choice_key = models.PositiveIntegerField(_("choice"), default=0)
     count = models.PositiveIntegerField(_("count"), default=0)
@@ -205,10 +225,10 @@ class AnswerTally(models.Model):
         verbose_name_plural = _("answer tallies")
         constraints = [
             models.UniqueConstraint(
-                fields=["question", "region", "row_key", "choice_key"], name="tally_cell_unique"
+                fields=["question", "region", "industry", "size_class", "row_key", "choice_key"],
+                name="tally_cell_unique",
             )
         ]
-        indexes = [models.Index(fields=["question", "region_path"])]
 
     def __str__(self):
-        return f"{self.question.name} · {self.region_path} · {self.row_key}/{self.choice_key}"
+        return f"{self.question.name} · {self.region_id} · {self.row_key}/{self.choice_key}"

@@ -193,3 +193,12 @@ def paper_enterprises(*, user, questionnaire: Questionnaire) -> QuerySet:
     return enterprises.filter(
         Q(region_id__in=scope.regulated_region_ids) if scope.regulated_region_ids else Q(pk=None)
     )
+
+
+def answered_file(response: Response, name: str):
+    """The stored file ``response`` answered the question ``name`` with; 404 without one (or
+    when the storage lost it)."""
+    answer = response.answers.filter(question__name=name).exclude(file="").first()
+    if answer is None or not answer.file.storage.exists(answer.file.name):
+        raise Http404
+    return answer.file

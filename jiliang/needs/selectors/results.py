@@ -4,9 +4,9 @@ response's full view.
 
 Who reads what: the owner's members (and platform administrators) read every response; a
 regulator reads the responses of its region subtree, for the questionnaires it sees and those
-sent to a region on its reporting line or inside its subtree. Without an industry or size
-filter the statistics add up the tallies (``services.tallies``) of the regions under the
-viewed region; with one, they count the answers themselves.
+sent to a region on its reporting line or inside its subtree. The statistics add up the
+tallies (``services.tallies``) of the regions under the viewed region, of the industry and
+size class filtered by.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from jiliang.needs.choices import (
 from jiliang.needs.models import Answer, AnswerTally, Choice, Question, Questionnaire, Response
 from jiliang.needs.selectors.audience import audience
 from jiliang.needs.services.answer_data import answer_values, load_form, shown_questions
-from jiliang.needs.services.tallies import OTHER_KEY, cell_key
+from jiliang.needs.services.tallies import OTHER_KEY
 from jiliang.orgs.models import Region
 
 # The printed label of "other, please specify" in results and exports, beside the options'
@@ -122,10 +122,6 @@ class Filters:
     industry: str = ""
     size: str = ""
 
-    @property
-    def counts_answers(self) -> bool:
-        return bool(self.industry or self.size)
-
     def responses(self, questionnaire, responses=Response.objects):
         responses = responses.submitted().filter(questionnaire=questionnaire)
         if self.region is not None:
@@ -197,7 +193,7 @@ def results(*, questionnaire, filters: Filters) -> Results:
         "question_id", "is_row", "position"
     ):
         choices[choice.question_id].append(choice)
-    cells = answer_cells(questionnaire, questions, filters)
+    cells = answer_cells(questions, filters)
     return Results(
         questionnaire=questionnaire,
         filters=filters,
@@ -206,14 +202,21 @@ def results(*, questionnaire, filters: Filters) -> Results:
     )
 
 
-def answer_cells(questionnaire, questions, filters: Filters) -> dict:
-    """{(question id, row key, choice key): (count, total)}, from the tallies or, when the
-    filters go beyond the region, from the answers."""
-    if filters.counts_answers:
-        return _cells_from_answers(filters.responses(questionnaire))
-    tallies = AnswerTally.objects.filter(question_id__in=[q.pk for q in questions])
+def answer_cells(questions, filters: Filters) -> dict:
+    """{(question id, row key, choice key): (count, total)}, added up from the tallies of the
+    industry and size class filtered by (empty: ``tallies.ANY``)."""
+    tallies = AnswerTally.objects.filter(
+        question_id__in=[q.pk for q in questions],
+        industry=filters.industry,
+        size_class=filters.size,
+    )
+    regions = Region.objects.all()
     if filters.region is not None:
-        tallies = tallies.filter(region_path__startswith=filters.region.path)
+        regions = regions.filter(path__startswith=filters.region.path)
+    # By the regions' ids, even every region's, so that the index of the tallies' unique key
+    # (question, region, industry, size class, …) finds the slice; without, or by
+    # ``region_path``, every tally row of the questionnaire is read (twice as long on SQLite).
+    tallies = tallies.filter(region__in=regions)
     lines = tallies.values("question_id", "row_key", "choice_key").annotate(
         counted=Sum("count"), summed=Sum("total")
     )
@@ -224,25 +227,6 @@ def answer_cells(questionnaire, questions, filters: Filters) -> dict:
         )
         for line in lines
     }
-
-
-def _cells_from_answers(responses) -> dict:
-    answers = Answer.objects.filter(response__in=responses.values("pk"))
-    cells = {
-        (line["question_id"], 0, 0): (line["counted"], line["summed"])
-        for line in answers.values("question_id").annotate(
-            counted=Count("response_id", distinct=True), summed=Sum("number")
-        )
-    }
-    chosen = (
-        answers.exclude(row=None, choice=None, is_other=False)
-        .values("question_id", "row_id", "choice_id", "is_other")
-        .annotate(counted=Count("id"))
-    )
-    for line in chosen:
-        key = (line["question_id"], *cell_key(line["row_id"], line["choice_id"], line["is_other"]))
-        cells[key] = (cells.get(key, (0, None))[0] + line["counted"], None)
-    return cells
 
 
 def _question_result(question, choices, cells) -> QuestionResult:

@@ -28,7 +28,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from jiliang.instruments.validators import validate_document
+from jiliang.core.uploads import validate_document
 from jiliang.needs import logic
 from jiliang.needs.choices import QuestionKind
 from jiliang.needs.models import Answer, Choice, Question

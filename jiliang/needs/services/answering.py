@@ -188,6 +188,19 @@ def save_answers(*, actor, response, data: dict) -> Response:
     return response
 
 
+@transaction.atomic
+def save_file(*, actor, response, name: str, upload=None) -> Response:
+    """Keep ``upload`` as the answer of the file question ``name`` (checked as the answering
+    page checks it), or remove that answer when there is no upload."""
+    _require_answerer(actor, response)
+    question = response.questionnaire.questions.filter(name=name).first()
+    if question is None or question.kind != QuestionKind.FILE:
+        raise ValidationError(
+            {name: _("The questionnaire has no file question named %(name)s.") % {"name": name}}
+        )
+    return save_answers(actor=actor, response=response, data={name: upload})
+
+
 def _replace(response: Response, parsed: dict) -> None:
     response.answers.filter(question__in=list(parsed)).delete()
     rows = []

@@ -1,8 +1,11 @@
 """Sending a questionnaire out: its audience, opening it (invitations to the audience's
 enterprises through the notifications, after the commit, in one bulk write), reminders to those
-who have not submitted, and closing it (by its owner, or the day after its close date)."""
+who have not submitted (by its owner, or automatically ``reminder_days`` before its close
+date), and closing it (by its owner, or the day after its close date)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +17,7 @@ from jiliang.core import audit
 from jiliang.core.services import model_update, require_editable
 from jiliang.needs.choices import QuestionnaireStatus, ResponseStatus
 from jiliang.needs.models import Questionnaire, Response
+from jiliang.needs.models.questionnaires import MAX_REMINDER_DAYS
 from jiliang.needs.selectors.answering import ANSWERING_ROLES, audience
 from jiliang.notifications.services import Message, deliver_many
 from jiliang.orgs.choices import Industry, OrganisationKind, SizeClass
@@ -168,6 +172,48 @@ def questionnaire_remind(*, actor, questionnaire: Questionnaire) -> int:
     told = invite(questionnaire, reminder=True)
     _record(actor, "needs.questionnaire.reminded", questionnaire, {"reminded": [None, told]})
     return told
+
+
+def remind_before_closing(today=None) -> int:
+    """Remind the enterprises that have not submitted each open questionnaire whose reminder
+    day (``reminder_days`` before its close date) has come, once (the daily task; a morning
+    missed is made up the next); how many questionnaires were reminded. A questionnaire opened
+    on or after its reminder day is not: its invitation is that recent."""
+    today = today or timezone.localdate()
+    candidates = Questionnaire.objects.filter(
+        status=S.OPEN,
+        reminder_days__gt=0,
+        auto_reminded_on__isnull=True,
+        closes_on__gte=today,
+        closes_on__lte=today + timedelta(days=MAX_REMINDER_DAYS),
+    ).select_related("owner", "audience_region")
+    due = [
+        questionnaire
+        for questionnaire in candidates
+        if questionnaire.reminder_on <= today and _opened_before(questionnaire)
+    ]
+    return sum(_remind_once(questionnaire, today) for questionnaire in due)
+
+
+def _opened_before(questionnaire: Questionnaire) -> bool:
+    published = questionnaire.published_at
+    return published is None or timezone.localdate(published) < questionnaire.reminder_on
+
+
+@transaction.atomic
+def _remind_once(questionnaire: Questionnaire, today) -> bool:
+    # The claim decides between workers running at once: the second one's UPDATE waits for
+    # the first one's commit, then matches nothing.
+    claimed = Questionnaire.objects.filter(
+        pk=questionnaire.pk, status=S.OPEN, auto_reminded_on__isnull=True
+    ).update(auto_reminded_on=today)
+    if not claimed:
+        return False
+    questionnaire.auto_reminded_on = today
+    told = invite(questionnaire, reminder=True)
+    changes = {"reminded": [None, told], "auto_reminded_on": [None, today.isoformat()]}
+    _record(None, "needs.questionnaire.reminded", questionnaire, changes)
+    return True
 
 
 @transaction.atomic

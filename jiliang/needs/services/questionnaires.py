@@ -20,6 +20,7 @@ from jiliang.core.services import model_update, require_editable, require_organi
 from jiliang.needs import logic
 from jiliang.needs.choices import CHOICE_KINDS, QuestionKind, QuestionnaireStatus
 from jiliang.needs.models import Choice, Question, Questionnaire, Section
+from jiliang.needs.models.questionnaires import DEFAULT_REMINDER_DAYS
 from jiliang.needs.selectors.questionnaires import (
     BUILDER_ROLES,
     OWNER_KINDS,
@@ -30,7 +31,9 @@ from jiliang.needs.selectors.questionnaires import (
 from jiliang.needs.xlsform import read_xlsform
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "fixtures" / "enterprise-metrology-needs.xlsx"
-QUESTIONNAIRE_FIELDS = ["title", "description", "opens_on", "closes_on"]
+QUESTIONNAIRE_FIELDS = ["title", "description", "opens_on", "closes_on", "reminder_days"]
+# What may change after opening: the schedule.
+SCHEDULE_FIELDS = {"opens_on", "closes_on", "reminder_days"}
 SECTION_FIELDS = ["name", "title", "description", "relevant"]
 
 
@@ -53,6 +56,7 @@ def questionnaire_create(
     description="",
     opens_on=None,
     closes_on=None,
+    reminder_days=DEFAULT_REMINDER_DAYS,
     sections=(),
     copied_from=None,
     action="needs.questionnaire.created",
@@ -68,6 +72,7 @@ def questionnaire_create(
         description=description,
         opens_on=opens_on,
         closes_on=closes_on,
+        reminder_days=reminder_days,
         copied_from=copied_from,
         created_by=actor,
     )
@@ -89,11 +94,16 @@ def questionnaire_create(
 
 @transaction.atomic
 def questionnaire_update(*, actor, questionnaire, data) -> Questionnaire:
-    """Change the title, description or dates (the dates also of an open questionnaire)."""
+    """Change the title, description or schedule (the dates and the automatic reminder also
+    of an open questionnaire). A new close date or reminder day gets its own reminder."""
     require_editable(actor, questionnaire)
-    if set(data) - {"opens_on", "closes_on"}:
+    if set(data) - SCHEDULE_FIELDS:
         _require_draft(questionnaire)
     changes = model_update(instance=questionnaire, data=data, fields=QUESTIONNAIRE_FIELDS)
+    if questionnaire.auto_reminded_on and {"closes_on", "reminder_days"} & set(changes):
+        changes["auto_reminded_on"] = [questionnaire.auto_reminded_on.isoformat(), None]
+        questionnaire.auto_reminded_on = None
+        questionnaire.save(update_fields=["auto_reminded_on"])
     if changes:
         _record(actor, "needs.questionnaire.changed", questionnaire, questionnaire, changes)
     return questionnaire

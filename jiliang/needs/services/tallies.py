@@ -1,13 +1,19 @@
 """The running tallies of submitted answers (``AnswerTally``), which the results page adds up
 instead of reading every answer.
 
-A tally cell is (question, region, row_key, choice_key) with a ``count`` and a ``total``:
+A tally cell is (question, region, industry, size_class, row_key, choice_key) with a
+``count`` and a ``total``:
 
 - ``(0, 0)``: the responses that answered the question; ``total`` the sum of a number
   question's answers (the average is total / count);
 - ``(0, choice id)``: the responses that chose the option; ``(0, OTHER_KEY)`` "other, please
   specify";
 - ``(row id, choice id)``: a matrix row answered on that point of the scale.
+
+A response counts in the region, industry section and size class it noted at submission, and
+also under ``ANY`` industry and ``ANY`` size class (``counted_as``), so that the results,
+filtered by industry and size or not, read one slice of tallies and add up no more rows than
+the unfiltered ones did when the tallies were per region only.
 
 ``add`` runs inside the submit transaction and increments in SQL (``INSERT … ON CONFLICT DO
 UPDATE SET count = count + excluded.count``, which PostgreSQL and SQLite ≥ 3.24 both speak),
@@ -26,14 +32,22 @@ from django.db.models import Count, Sum
 
 from jiliang.needs.choices import ResponseStatus
 from jiliang.needs.models import Answer, AnswerTally, Response
-from jiliang.orgs.models import Region
 
 # The choice_key of "other, please specify" (an answer with ``is_other`` and no choice): the
 # largest value the column holds, which no choice id reaches.
 OTHER_KEY = 2**31 - 1
-# Cells a statement: a response of 40 questions has some 200, so one statement (7 parameters a
-# cell: 3,500, within SQLite's 32,766 since 3.32).
+# Cells a statement: a response of 40 questions has some 85 a slice, 340 in all, so one
+# statement (8 parameters a cell: 4,000 at most, within SQLite's 32,766 since 3.32).
 UPSERT_BATCH = 500
+# The industry or size class of the tallies of every industry or size class, as the results'
+# filters say "any" (a response that noted none counts only there).
+ANY = ""
+
+
+def counted_as(industry: str, size_class: str) -> set[tuple[str, str]]:
+    """The (industry, size class) slices a response of ``industry`` and ``size_class`` counts
+    in."""
+    return {(each, size) for each in (industry, ANY) for size in (size_class, ANY)}
 
 
 def cell_key(row_id, choice_id, is_other) -> tuple[int, int]:
@@ -42,7 +56,8 @@ def cell_key(row_id, choice_id, is_other) -> tuple[int, int]:
 
 
 def add(response: Response) -> None:
-    """Count one submitted response's answers in the tallies of its region."""
+    """Count one submitted response's answers in the tallies of its region, industry and size
+    class."""
     counts, totals = Counter(), Counter()
     answered = set()
     for question_id, row_id, choice_id, is_other, number in response.answers.values_list(
@@ -55,23 +70,25 @@ def add(response: Response) -> None:
             counts[(question_id, *key)] += 1
     for question_id in answered:
         counts[(question_id, 0, 0)] = 1
-    rows = [
-        (question_id, response.region_id, response.region_path, row_key, choice_key, count,
+    rows = sorted(
+        (question_id, response.region_id, industry, size_class, row_key, choice_key, count,
          totals[question_id] if (row_key, choice_key) == (0, 0) else Decimal(0))
-        for (question_id, row_key, choice_key), count in sorted(counts.items())
-    ]  # fmt: skip
+        for (question_id, row_key, choice_key), count in counts.items()
+        for industry, size_class in counted_as(response.industry, response.size_class)
+    )  # fmt: skip
     for start in range(0, len(rows), UPSERT_BATCH):
         _upsert(rows[start : start + UPSERT_BATCH])
 
 
 def _upsert(rows: list[tuple]) -> None:
     table = connection.ops.quote_name(AnswerTally._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (question_id, region_id, region_path, row_key, choice_key, "
-            f"count, total) VALUES {values} "
-            "ON CONFLICT (question_id, region_id, row_key, choice_key) DO UPDATE SET "
+            f"INSERT INTO {table} (question_id, region_id, industry, size_class, row_key, "
+            f"choice_key, count, total) VALUES {values} "
+            "ON CONFLICT (question_id, region_id, industry, size_class, row_key, choice_key) "
+            "DO UPDATE SET "
             f"count = {table}.count + excluded.count, total = {table}.total + excluded.total",
             [value for row in rows for value in row],
         )
@@ -85,43 +102,30 @@ def rebuild(questionnaire) -> int:
     answers = Answer.objects.filter(
         question__questionnaire=questionnaire, response__status=ResponseStatus.SUBMITTED
     )
-    answered = answers.values("question_id", "response__region_id").annotate(
+    groups = ("question_id", "response__region_id", "response__industry", "response__size_class")
+    answered = answers.values(*groups).annotate(
         count=Count("response_id", distinct=True), total=Sum("number")
     )
     chosen = (
         answers.exclude(row=None, choice=None, is_other=False)
-        .values("question_id", "response__region_id", "row_id", "choice_id", "is_other")
+        .values(*groups, "row_id", "choice_id", "is_other")
         .annotate(count=Count("id"))
     )
-    paths = dict(
-        Region.objects.filter(
-            pk__in=Response.objects.filter(questionnaire=questionnaire).values("region_id")
-        ).values_list("pk", "path")
-    )
+    counts, totals = Counter(), Counter()
+    for line in [*answered, *chosen]:  # an "answered" line has no row nor choice: cell (0, 0)
+        cell = cell_key(line.get("row_id"), line.get("choice_id"), line.get("is_other"))
+        for slice_ in counted_as(line["response__industry"], line["response__size_class"]):
+            key = (line["question_id"], line["response__region_id"], *slice_, *cell)
+            counts[key] += line["count"]
+            totals[key] += line.get("total") or 0
+    fields = ("question_id", "region_id", "industry", "size_class", "row_key", "choice_key")
     tallies = [
         AnswerTally(
-            question_id=line["question_id"],
-            region_id=line["response__region_id"],
-            region_path=paths[line["response__region_id"]],
-            count=line["count"],
-            total=line["total"] or 0,
-        )
-        for line in answered
-    ]
-    cells = Counter()
-    for line in chosen:
-        key = cell_key(line["row_id"], line["choice_id"], line["is_other"])
-        cells[(line["question_id"], line["response__region_id"], *key)] += line["count"]
-    tallies += [
-        AnswerTally(
-            question_id=question_id,
-            region_id=region_id,
-            region_path=paths[region_id],
-            row_key=row_key,
-            choice_key=choice_key,
+            **dict(zip(fields, key, strict=True)),
             count=count,
+            total=totals[key],
         )
-        for (question_id, region_id, row_key, choice_key), count in cells.items()
+        for key, count in counts.items()
     ]
     AnswerTally.objects.bulk_create(tallies, batch_size=2000)
     return len(tallies)

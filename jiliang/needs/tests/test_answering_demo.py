@@ -2,15 +2,19 @@
 enterprises across its cities (some from paper), demo-enterprise's draft, loading twice adds
 nothing, and the campaigns count the questionnaires collected."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
 
 from jiliang.campaigns.counting import counter_names
 from jiliang.campaigns.models import Indicator
 from jiliang.needs.choices import QuestionnaireStatus, ResponseSource, ResponseStatus
 from jiliang.needs.demos import answering as demo
 from jiliang.needs.demos import questionnaires as questionnaires_demo
-from jiliang.needs.models import Response
+from jiliang.needs.models import Questionnaire, Response
 from jiliang.orgs import demo as orgs_demo
 
 
@@ -41,3 +45,14 @@ def test_the_template_is_answered_across_henan(loaded):
     before = Response.objects.count()
     demo.load(loaded)
     assert Response.objects.count() == before
+
+
+@pytest.mark.usefixtures("english")
+def test_the_template_shows_its_automatic_reminder(loaded, client):
+    survey = Questionnaire.objects.get(title=questionnaires_demo.TEMPLATE_TITLE)
+    day = timezone.localdate() + timedelta(demo.DAYS_LEFT - demo.REMINDER_DAYS)
+    assert survey.reminder_on == day
+    client.force_login(get_user_model().objects.get(username="demo-province"))
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("questionnaires:questionnaire_detail", args=[survey.pk]))
+    assert f"automatic reminder on {day:%Y-%m-%d}" in page.text

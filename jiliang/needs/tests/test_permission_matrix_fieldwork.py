@@ -20,6 +20,12 @@ VISIT = {**TEAM, "same_enterprise": 200, "same_enterprise_viewer": 200}
 BUREAUS_ONLY = {"regulator_above": 200, "platform_admin": 200}
 
 
+@pytest.fixture
+def world(matrix_world):
+    """The matrix world, built once for the module's tests."""
+    return matrix_world
+
+
 def work(world):
     if not hasattr(world, "fieldwork"):
         world.fieldwork = build_fieldwork(world)

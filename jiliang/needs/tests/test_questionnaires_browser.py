@@ -1,9 +1,13 @@
-"""The builder in Chromium: 郑州市's bureau builds a small questionnaire (a section, a choice
-question, a number shown only for one answer), reorders with the arrows (htmx) and previews it;
-then the builder and the template on a phone, nothing wider than the screen."""
+"""The builder in Chromium: 郑州市's bureau builds a small questionnaire (a close date with
+its automatic reminder, a section, a choice question, a number shown only for one answer),
+reorders with the arrows (htmx) and previews it; then the builder and the template on a
+phone, nothing wider than the screen."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from jiliang.core.testing.matrix import build_world
@@ -28,8 +32,13 @@ def test_a_bureau_builds_a_questionnaire(page, live_server, world, results_dir):
     page.goto(url + reverse("questionnaires:questionnaire_list"))
     page.get_by_role("link", name="New questionnaire").click()
     page.locator("#id_title").fill("计量需求小调研")
+    closes_on = timezone.localdate() + timedelta(days=20)
+    page.locator("#id_closes_on").fill(closes_on.isoformat())
+    page.locator("#id_reminder_days").fill("5")
     page.get_by_role("button", name="Create the draft").click()
     expect(page.locator("main h1")).to_have_text("计量需求小调研")
+    reminder_on = closes_on - timedelta(days=5)
+    expect(page.locator("#auto-reminder")).to_have_text(f"automatic reminder on {reminder_on}")
 
     page.get_by_role("link", name="Add a section").click()
     page.locator("#id_title").fill("基本情况")

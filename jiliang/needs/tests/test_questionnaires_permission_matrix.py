@@ -24,8 +24,10 @@ READERS = ("regulator_above", "province", "platform_admin")
 EDITORS = ("regulator_above", "platform_admin")
 
 
-@pytest.fixture
-def matrix_world(world):
+@pytest.fixture(scope="module")
+def module_world(module_world):
+    """With 河南省's bureau and 郑州市's questionnaire, built once for the module's tests."""
+    world = module_world
     admin = world.users["platform_admin"]
     province = org_services.organisation_create(
         actor=admin,

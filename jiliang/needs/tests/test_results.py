@@ -2,14 +2,18 @@
 percentages, averages and a matrix's distribution; filters by region, industry and size;
 what each viewer reads; the response rate per region; one response's full view."""
 
+from collections import Counter, defaultdict
 from decimal import Decimal
+from itertools import product
 
 import pytest
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 
+from jiliang.needs.models import Answer
 from jiliang.needs.selectors import results as selectors
+from jiliang.needs.services import tallies
 from jiliang.needs.tests.results_data import build_survey
 
 
@@ -89,9 +93,8 @@ def test_a_region_filter_and_its_limits(survey):
 
 
 @pytest.mark.django_db
-def test_industry_and_size_filters_count_the_answers(survey):
+def test_industry_and_size_filters(survey, django_assert_num_queries):
     found, by_name = figures(survey, industry="C")
-    assert found.filters.counts_answers
     assert found.responses == 2  # a and c
     assert shares(by_name["needs"]) == {
         "培训": (1, 50.0),
@@ -104,19 +107,45 @@ def test_industry_and_size_filters_count_the_answers(survey):
     assert found.responses == 1
     assert shares(by_name["has_lab"])["否"] == (1, 100.0)
     assert by_name["satisfaction"].matrix[0].mean == 4.0
+    found, by_name = figures(survey, industry="C", size="small")
+    assert found.responses == 2
+    assert shares(by_name["has_lab"]) == {"是": (1, 50.0), "否": (1, 50.0)}
+    assert by_name["instruments"].total == Decimal(10)
+    found, by_name = figures(survey, industry="F", size="small")
+    assert found.responses == 0
+    assert by_name["has_lab"].answered == 0
+    filters = selectors.Filters(survey.regions["410000"], industry="C", size="small")
+    with django_assert_num_queries(4):  # the questions, the choices, the tallies, the responses
+        selectors.results(questionnaire=survey.questionnaire, filters=filters)
+
+
+def counted_from_answers(questionnaire, filters) -> dict:
+    """The cells of ``selectors.answer_cells``, counted from the answers of the responses that
+    match ``filters`` (without totals)."""
+    cells, answered = Counter(), defaultdict(set)
+    answers = Answer.objects.filter(response__in=filters.responses(questionnaire))
+    for answer in answers:
+        answered[answer.question_id].add(answer.response_id)
+        cell = tallies.cell_key(answer.row_id, answer.choice_id, answer.is_other)
+        if cell != (0, 0):
+            cells[(answer.question_id, *cell)] += 1
+    return cells | {(question, 0, 0): len(ids) for question, ids in answered.items()}
 
 
 @pytest.mark.django_db
 def test_tallies_and_answers_give_the_same_cells(survey):
     q = survey.questionnaire
     questions = list(q.questions.all())
-    for region in (None, survey.regions["410100"], survey.regions["410200"]):
-        filters = selectors.Filters(region)
-        tallied = selectors.answer_cells(q, questions, filters)
-        counted = selectors._cells_from_answers(filters.responses(q))
-        assert {key: count for key, (count, _) in tallied.items() if count} == {
-            key: count for key, (count, _) in counted.items()
-        }
+    for region, industry, size in product(
+        (None, survey.regions["410100"], survey.regions["410200"]),
+        ("", "C", "F"),
+        ("", "small", "medium"),
+    ):
+        filters = selectors.Filters(region, industry, size)
+        tallied = selectors.answer_cells(questions, filters)
+        assert {key: count for key, (count, _) in tallied.items() if count} == (
+            counted_from_answers(q, filters)
+        ), filters
 
 
 @pytest.mark.django_db

@@ -14,6 +14,11 @@ urlpatterns = [
         name="response",
     ),
     path(
+        "<int:pk>/results/responses/<int:response_pk>/files/<str:name>",
+        views.ResponseFileView.as_view(),
+        name="response_file",
+    ),
+    path(
         "<int:pk>/results/questions/<int:question_pk>/texts/",
         views.TextAnswerListView.as_view(),
         name="texts",

@@ -81,7 +81,11 @@ class QuestionnaireCreateView(OwnerFormView):
         actor, owner = self.request.user, data["owner"]
         if data["start"] == "template":
             questionnaire = services.questionnaire_from_template(actor=actor, owner=owner)
-            changes = {key: data[key] for key in services.QUESTIONNAIRE_FIELDS if data.get(key)}
+            changes = {
+                key: data[key]
+                for key in services.QUESTIONNAIRE_FIELDS
+                if data.get(key) not in (None, "")
+            }
             return services.questionnaire_update(
                 actor=actor, questionnaire=questionnaire, data=changes
             )

@@ -10,9 +10,11 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from jiliang.core.pagination import UncountedPaginator
+from jiliang.core.uploads import document_response
 from jiliang.needs import export_jobs, exports
 from jiliang.needs.forms.results import ResultsFilterForm
 from jiliang.needs.selectors import results as selectors
+from jiliang.needs.selectors.answering import answered_file
 
 
 class QuestionnaireResultsListView(LoginRequiredMixin, ListView):
@@ -97,6 +99,17 @@ class ResponseDetailView(ResultsMixin, TemplateView):
             "response": response,
             "lines": selectors.response_answers(response),
         }
+
+
+class ResponseFileView(ResultsMixin, View):
+    """The file a response answered the question ``name`` with (a PDF or an image, shown in
+    a sandbox)."""
+
+    def get(self, request, *args, **kwargs):
+        response = selectors.response_for_results(
+            request.user, self.questionnaire, kwargs["response_pk"]
+        )
+        return document_response(answered_file(response, kwargs["name"]))
 
 
 class TextAnswerListView(ResultsMixin, ListView):

@@ -74,6 +74,13 @@ POLICY = {
     "to_managers": False,
 }
 
+
+@pytest.fixture
+def world(matrix_world):
+    """The matrix world, built once for the module's tests."""
+    return matrix_world
+
+
 CASES = [
     case("inbox", "get", lambda w: "/api/v1/notifications", {**ANONYMOUS, **SIGNED_IN}),
     case(

@@ -49,6 +49,12 @@ def contact_url(world):
     return reverse("notifications:department_contact_remove", args=[contact(world).pk])
 
 
+@pytest.fixture
+def world(matrix_world):
+    """The matrix world, built once for the module's tests."""
+    return matrix_world
+
+
 CASES = [
     MatrixCase(
         "inbox", "get", lambda w: reverse("notifications:inbox"), {**ANONYMOUS_HTML, **SIGNED_IN}

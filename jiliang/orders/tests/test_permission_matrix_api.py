@@ -72,6 +72,12 @@ CREATORS = {
 }
 
 
+@pytest.fixture
+def world(matrix_world):
+    """The matrix world, built once for the module's tests."""
+    return matrix_world
+
+
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -31,6 +31,12 @@ ORDERING = {
 VIEWER_REFUSED = {"same_enterprise_viewer": 403}
 
 
+@pytest.fixture
+def world(matrix_world):
+    """The matrix world, built once for the module's tests."""
+    return matrix_world
+
+
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jiliang.core.models import AuditEvent
@@ -51,6 +53,17 @@ def test_the_figures_classify_the_enterprise_and_the_code_gives_its_section(worl
     assert event.changes["size_class"] == ["small", "medium"]
     assert not profile.size_class_override
     assert not profile.size_class_override_reason
+
+
+def test_a_reclassifying_update_writes_the_profile_once(world):
+    with CaptureQueriesContext(connection) as queries:
+        update(world, "same_enterprise", {"employees": 25, "industry_code": "51", "revenue": 6000})
+    table = EnterpriseProfile._meta.db_table
+    writes = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert len(writes) == 1
+    assert "computed_size_class" in writes[0]
+    assert "employees" in writes[0]
+    assert profile_of(world).computed_size_class == "medium"
 
 
 def test_a_regulator_above_overrides_the_size_class_with_a_reason(world):
@@ -210,6 +223,15 @@ def test_the_list_reads_a_page_in_a_fixed_number_of_queries(world, django_assert
     with django_assert_max_num_queries(12):
         response = client.get(reverse("orgs:enterprise_list"), {"q": "organisation"})
     assert response.status_code == 200
+
+
+def test_the_list_names_the_industry(world):
+    update(world, "platform_admin", {"industry_code": "40", "employees": 30, "revenue": 400})
+    page = world.client_for("platform_admin", language="en").get(
+        reverse("orgs:enterprise_list"), {"q": "organisation"}
+    )
+    assert "<td>40 仪器仪表制造业</td>" in page.content.decode()
+    assert "<td>C Manufacturing</td>" in page.content.decode()  # a section without a profile
 
 
 # The API ------------------------------------------------------------------------------------

@@ -224,5 +224,5 @@ CASES = [
 
 
 @pytest.mark.parametrize(("case", "actor"), matrix_params(CASES))
-def test_permission_matrix(world, case, actor):
-    check(world, case, actor)
+def test_permission_matrix(matrix_world, case, actor):
+    check(matrix_world, case, actor)

@@ -1,12 +1,14 @@
 """The enterprise database's views and endpoints against the permission matrix."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from jiliang.core.testing.matrix import SIGNED_IN_ACTORS, MatrixCase, check, matrix_params
 from jiliang.orgs.demo import demo_uscc
 from jiliang.orgs.enterprise_services import enterprise_register
-from jiliang.orgs.models import Region
+from jiliang.orgs.models import EnterpriseRegistration, Region
 
 EVERYONE_SIGNED_IN = dict.fromkeys(SIGNED_IN_ACTORS, 200)
 PROFILE_READERS = {
@@ -24,10 +26,24 @@ FIGURES = {
     "measurement_system": "established",
 }
 
+REGISTRATION_API_DATA = {
+    "name": "自荐企业",
+    "region": "410105",
+    "industry_code": "65",
+    "employees": 12,
+    "revenue": "300",
+    "contact_name": "周敏",
+    "contact_phone": "0371-60001234",
+    "contact_email": "zhou@example.com",
+    "username": "matrix-api-applicant",
+    "password": "a-long-Passw0rd!",
+}
+
 
 def registration(world):
     """A registration in 金水区, below the regulator above (made while building the URL)."""
-    return enterprise_register(
+    made = EnterpriseRegistration.objects.filter(applicant__username="matrix-applicant").first()
+    return made or enterprise_register(
         name="自荐企业",
         uscc=demo_uscc("91", "410105", 4321),
         region=Region.objects.get(code="410105"),
@@ -145,6 +161,24 @@ CASES = [
         api=True,
     ),
     MatrixCase(
+        # Open to everyone, the anonymous included (the valid case, which creates an account, is
+        # in test_registration_api): a code taken already is the data's 400 for all alike.
+        "api-registration-create-taken-code",
+        "post",
+        lambda w: "/api/v1/enterprise-registrations",
+        {},
+        default=400,
+        data=lambda w: {**REGISTRATION_API_DATA, "uscc": w.enterprise.uscc},
+        api=True,
+    ),
+    MatrixCase(
+        "api-registration-detail",
+        "get",
+        lambda w: f"/api/v1/enterprise-registrations/{registration(w).pk}",
+        {"anonymous": 401, "regulator_above": 200, "platform_admin": 200},
+        api=True,
+    ),
+    MatrixCase(
         "api-registration-decision",
         "post",
         lambda w: f"/api/v1/enterprise-registrations/{registration(w).pk}/decision",
@@ -156,5 +190,23 @@ CASES = [
 
 
 @pytest.mark.parametrize(("case", "actor"), matrix_params(CASES))
-def test_permission_matrix(world, case, actor):
-    check(world, case, actor)
+def test_permission_matrix(matrix_world, case, actor):
+    check(matrix_world, case, actor)
+
+
+def _template(path: str) -> str:
+    return re.sub(r"/(\d+|\{\w+\})(?=/|$)", "/{}", path.split("?")[0])
+
+
+def test_every_enterprise_endpoint_is_in_the_matrix(matrix_world):
+    """A new endpoint of the enterprise database must be added above."""
+    world = matrix_world
+    schema = world.client_for("platform_admin", api=True).get("/api/v1/openapi.json").json()
+    covered = {(case.method, _template(case.url(world))) for case in CASES if case.api}
+    published = {
+        (method, _template(path))
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "enterprises" in operation.get("tags", [])
+    }
+    assert published <= covered, published - covered

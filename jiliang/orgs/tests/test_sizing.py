@@ -18,6 +18,29 @@ def test_the_table_holds_the_97_divisions_of_the_20_sections():
     assert [section_of(code) for code in ("40", "7010", "65")] == ["C", "K", "I"]
 
 
+# Names the 2017 edition gave (its 2011 predecessor differs in each), as the public transcriptions
+# named in fixtures/README.md have them.
+NAMES_OF_2017 = {
+    "05": "农、林、牧、渔专业及辅助性活动",
+    "11": "开采专业及辅助性活动",
+    "25": "石油、煤炭及其他燃料加工业",
+    "50": "建筑装饰、装修和其他建筑业",
+    "58": "多式联运和运输代理业",
+    "59": "装卸搬运和仓储业",
+    "77": "生态保护和环境治理业",
+    "87": "广播、电视、电影和录音制作业",
+    "96": "基层群众自治组织及其他组织",
+    "97": "国际组织",
+}
+
+
+def test_the_names_are_those_of_the_2017_edition():
+    codes = industry_codes()
+    assert {code: codes[code].name for code in NAMES_OF_2017} == NAMES_OF_2017
+    assert [codes[code].section for code in ("11", "77", "96", "97")] == ["B", "N", "S", "T"]
+    assert all(entry.name == entry.name.strip() for entry in codes.values())
+
+
 # (industry code, employees, revenue 万元, total assets 万元, class): the rule's own bounds,
 # each on and just below its edge.
 VECTORS = [

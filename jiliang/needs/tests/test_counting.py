@@ -1,8 +1,10 @@
-"""The campaign counters of service teams and visits: teams formed (个), enterprises visited
-(家, distinct), materials handed out (份) and person-times of service (人次) as sums, and the
-SMEs helped on the spot; per region and period, and a late record updating the roll-up."""
+"""The campaign counters of the needs app: questionnaires collected (份, submitted responses
+where they were answered from); and of service teams and visits: teams formed (个),
+enterprises visited (家, distinct), materials handed out (份) and person-times of service (人次)
+as sums, and the SMEs helped on the spot; per region and period, and a late record updating
+the roll-up."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.utils import timezone
@@ -11,7 +13,10 @@ from jiliang.accounts.services import user_create
 from jiliang.campaigns import counting, rollup, services
 from jiliang.campaigns.models import WHOLE_CAMPAIGN, Figure
 from jiliang.campaigns.tests.conftest import build_bureaus, enterprise_in
+from jiliang.needs.choices import ResponseStatus
+from jiliang.needs.models import Response
 from jiliang.needs.services import fieldwork
+from jiliang.needs.tests.factories import survey
 from jiliang.orgs.services import membership_add
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -154,3 +159,34 @@ def test_the_sources_of_one_counter_give_amounts_all_or_none(bureaus, campaign):
             counting.get_counter("promo_materials").count(campaign)
     finally:
         counting.COUNTERS["promo_materials"].sources.remove(enterprises_visited)
+
+
+def test_submitted_responses_are_counted_where_and_when_they_were_answered(bureaus, campaign):
+    questionnaire = survey(bureaus.organisations["province"], region=bureaus.regions["province"])
+
+    def answer(name, at, status=ResponseStatus.SUBMITTED):
+        region = bureaus.regions[name]
+        Response.objects.create(
+            questionnaire=questionnaire,
+            enterprise=enterprise_in(bureaus, region),
+            region=region,
+            region_path=region.path,
+            status=status,
+            submitted_at=timezone.make_aware(at) if status == ResponseStatus.SUBMITTED else None,
+        )
+
+    before = timezone.now()
+    answer("jinshui", datetime(2020, 3, 1, 0, 5))  # just after midnight, Beijing time
+    answer("jinshui", datetime(2020, 3, 31, 23, 55))
+    answer("kaifeng", datetime(2020, 4, 2, 9))
+    answer("jinshui", datetime(2020, 5, 1, 10), ResponseStatus.DRAFT)
+    answer("jinshui", datetime(2019, 12, 31, 23, 59))
+    assert services.recount(since=before) > 0
+    jinshui, kaifeng = bureaus.regions["jinshui"], bureaus.regions["kaifeng"]
+    assert counted(campaign, jinshui, "questionnaires", "2020-03") == 2
+    assert counted(campaign, jinshui, "questionnaires", "2020-05") == 0
+    assert counted(campaign, jinshui, "questionnaires") == 2
+    assert counted(campaign, kaifeng, "questionnaires", "2020-04") == 1
+    province = bureaus.regions["province"]
+    assert counted(campaign, province, "questionnaires", column="counted_subtree") == 3
+    assert rollup.stored(campaign) == rollup.compute(campaign)
