@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jiliang.accounts.services import user_create
+from jiliang.campaigns.models import WHOLE_CAMPAIGN, Figure
 from jiliang.orgs import services as org_services
 from jiliang.orgs.demo import demo_uscc
 from jiliang.orgs.models import Organisation, Region
@@ -210,3 +211,11 @@ def campaign(bureaus):
         year=2020,
         period_type="monthly",
     )
+
+
+def counted(campaign, region, code, period=WHOLE_CAMPAIGN, column="counted_own"):
+    """The roll-up's counted figure of indicator ``code`` (0 without a row)."""
+    row = Figure.objects.filter(
+        campaign=campaign, region=region, period=period, indicator__code=code
+    ).first()
+    return getattr(row, column) if row else 0

@@ -15,19 +15,12 @@ from jiliang.campaigns import counting, rollup, services, tasks
 from jiliang.campaigns.models import WHOLE_CAMPAIGN, Figure, Indicator, RecountRun, Report
 from jiliang.campaigns.services import recounting
 from jiliang.campaigns.tasks import recount_task
-from jiliang.campaigns.tests.conftest import at, completed_order, enterprise_in
+from jiliang.campaigns.tests.conftest import at, completed_order, counted, enterprise_in
 from jiliang.core.models import AuditEvent
 from jiliang.instruments.models import Instrument
 from jiliang.orders.models import Order
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-def counted(campaign, region, code, period=WHOLE_CAMPAIGN, column="counted_own"):
-    row = Figure.objects.filter(
-        campaign=campaign, region=region, period=period, indicator__code=code
-    ).first()
-    return getattr(row, column) if row else 0
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from jiliang.accounts.services import user_create
 from jiliang.campaigns import counting, rollup, services
-from jiliang.campaigns.models import WHOLE_CAMPAIGN, Figure
-from jiliang.campaigns.tests.conftest import build_bureaus, enterprise_in
+from jiliang.campaigns.models import WHOLE_CAMPAIGN
+from jiliang.campaigns.tests.conftest import build_bureaus, counted, enterprise_in
 from jiliang.needs.choices import ResponseStatus
 from jiliang.needs.models import Response
 from jiliang.needs.services import fieldwork
@@ -20,13 +20,6 @@ from jiliang.needs.tests.factories import survey
 from jiliang.orgs.services import membership_add
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-def counted(campaign, region, code, period=WHOLE_CAMPAIGN, column="counted_own"):
-    row = Figure.objects.filter(
-        campaign=campaign, region=region, period=period, indicator__code=code
-    ).first()
-    return getattr(row, column) if row else 0
 
 
 @pytest.fixture
