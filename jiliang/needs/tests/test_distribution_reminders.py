@@ -105,6 +105,7 @@ def test_a_new_close_date_gets_its_own_reminder(world, today, client):
     form = survey(owner_of(world), region=world.regions["410100"],
                   closes_on=today + timedelta(days=3))  # fmt: skip
     client.force_login(owner)
+    client.cookies["django_language"] = "en"
     page = reverse("questionnaires:questionnaire_detail", args=[form.pk])
     assert f"automatic reminder on {today:%Y-%m-%d}" in client.get(page).text
     assert distribution.remind_before_closing(today) == 1
