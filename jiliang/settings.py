@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "jiliang.notifications",
     "jiliang.orders",
     "jiliang.needs",
+    "jiliang.experts",
     "jiliang.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -15,7 +15,7 @@ class CampaignsConfig(AppConfig):
 
         todos.register()  # the bureau's to-dos (core.dashboards)
         # Last: the campaigns count what the other demos created.
-        demos.registry.register("campaigns", "jiliang.campaigns.demo.load", order=50)
+        demos.registry.register("campaigns", "jiliang.campaigns.demo.load", order=60)
 
         navigation.register(
             navigation.Section(

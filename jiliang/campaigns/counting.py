@@ -29,8 +29,9 @@ and a new counter of its own is one decorated source with ``@counter("problems_s
 A counter of amounts (materials handed out, person-times of service) names a number field of
 the records as ``events(..., amount="materials_handed_out")``: its figure is then the sum of the
 amounts of its distinct (region, period, subject) cells (a subject whose events repeat in a cell
-counts the largest of their amounts once), and its subjects are the records' ids. The sources of
-one counter give amounts all or none.
+counts the largest of their amounts once), and its subjects are the records' ids, each source's
+apart (visit 5 and consultation 5 are two subjects). The sources of one counter give amounts
+all or none.
 Register sources in the app's ``AppConfig.ready`` (import the module holding them), as the
 orders app's sources are defined at the end of this module.
 
@@ -225,8 +226,9 @@ class Counter:
                 ),
                 periods,
                 event_source,
+                number,
             )
-            for event_source in self.sources
+            for number, event_source in enumerate(self.sources)
         ]
         if not parts:
             return None
@@ -250,17 +252,18 @@ _COUNT_STATEMENT = (
     "SELECT event_region, 0, COUNT(*) FROM (SELECT DISTINCT event_region, event_subject "
     "FROM cells) whole_campaign GROUP BY event_region"
 )
-# The same cells, each with its amount, summed.
+# The same cells, each with its amount, summed; a subject is a record of one source (visit 5
+# and consultation 5 are two subjects).
 _SUM_STATEMENT = (
-    "WITH cells AS (SELECT event_region, event_period, event_subject, "
-    "MAX(event_amount) AS event_amount "
-    "FROM ({events}) events GROUP BY event_region, event_period, event_subject) "
+    "WITH cells AS (SELECT event_region, event_period, event_source, event_subject, "
+    "MAX(event_amount) AS event_amount FROM ({events}) events "
+    "GROUP BY event_region, event_period, event_source, event_subject) "
     "SELECT event_region, event_period, SUM(event_amount) FROM cells "
     "GROUP BY event_region, event_period "
     "UNION ALL "
-    "SELECT event_region, 0, SUM(event_amount) FROM (SELECT event_region, event_subject, "
-    "MAX(event_amount) AS event_amount FROM cells GROUP BY event_region, event_subject) "
-    "whole_campaign GROUP BY event_region"
+    "SELECT event_region, 0, SUM(event_amount) FROM (SELECT event_region, event_source, "
+    "event_subject, MAX(event_amount) AS event_amount FROM cells "
+    "GROUP BY event_region, event_source, event_subject) whole_campaign GROUP BY event_region"
 )
 
 
@@ -375,18 +378,21 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
-def _in_periods(rows, periods: list[Period], event_source) -> QuerySet:
-    """A source's events as values ``event_region``, ``event_subject`` and ``event_period``,
-    events outside the periods left out: the day is compared with the periods' bounds of the
-    column's type (a moment column with the local midnights, so that no row is cast and an
-    index on the column serves)."""
+def _in_periods(rows, periods: list[Period], event_source, number: int) -> QuerySet:
+    """A source's events as values ``event_region``, ``event_subject`` and ``event_period``
+    (and, for amounts, ``event_amount`` and ``event_source``, the source's ``number``), events
+    outside the periods left out: the day is compared with the periods' bounds of the column's
+    type (a moment column with the local midnights, so that no row is cast and an index on the
+    column serves)."""
     fields = set(rows.query.annotation_select) if isinstance(rows, QuerySet) else set()
     if fields - {AMOUNT_FIELD} != set(EVENT_FIELDS):
         raise TypeError(
             f"The event source {event_source.__qualname__} must return a queryset of "
             "counting.events(rows, region=…, subject=…, day=…)."
         )
-    amount = [AMOUNT_FIELD] if AMOUNT_FIELD in fields else []
+    summed = AMOUNT_FIELD in fields
+    amount = [AMOUNT_FIELD] if summed else []
+    source = {"event_source": Value(number, output_field=IntegerField())} if summed else {}
     moments = isinstance(rows.query.annotations["event_day"].output_field, DateTimeField)
 
     def bound(day: date):
@@ -404,6 +410,7 @@ def _in_periods(rows, periods: list[Period], event_source) -> QuerySet:
             "event_region",
             "event_subject",
             *amount,
+            **source,
             event_period=Case(
                 *(
                     When(event_day__lt=bound(period.end + timedelta(days=1)), then=Value(number))

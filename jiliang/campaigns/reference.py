@@ -17,6 +17,8 @@ COUNTERS = {
     "promo_materials": "promo_materials",
     # Submitted survey responses (needs/hooks/answering.py).
     "questionnaires": "questionnaires",
+    # Problems confirmed solved by their enterprises (experts/hooks/problems.py).
+    "problems_solved": "problems_solved",
 }
 
 

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 _SCOPE_CACHE_ATTRIBUTE = "_jiliang_scope"
+MANAGER_ROLES = frozenset({"admin", "staff"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class UserScope:
     # The regulated subtrees' root paths: one prefix condition each, where a national bureau's
     # thousands of region ids would make every query long to send and to plan.
     regulated_paths: tuple[str, ...] = ()
+    # The subtrees of the regulators where the user is an administrator or staff: there they
+    # may change what a bureau manages (a viewer of a bureau only reads).
+    managed_paths: tuple[str, ...] = ()
 
     def organisation_ids(self, roles: frozenset[str] | None = None) -> set[int]:
         """Organisations where the user holds one of ``roles`` (any role when None)."""
@@ -72,12 +76,14 @@ def _compute_scope(user) -> UserScope:
         "organisation__region_id",
         "organisation__region__path",
     )
-    role_by_organisation, region_ids, regulated_paths = {}, set(), []
+    role_by_organisation, region_ids, regulated_paths, managed_paths = {}, set(), [], []
     for organisation_id, role, kind, region_id, region_path in rows:
         role_by_organisation[organisation_id] = role
         region_ids.add(region_id)
         if kind == OrganisationKind.REGULATOR:
             regulated_paths.append(region_path)
+            if role in MANAGER_ROLES:
+                managed_paths.append(region_path)
     # Region ids, not a join on paths: the rows then filter on two indexed columns of their own.
     regulated, above = _regulated_and_above(regulated_paths)
     return UserScope(
@@ -88,6 +94,7 @@ def _compute_scope(user) -> UserScope:
         regulated_region_ids=frozenset(regulated),
         reporting_line_region_ids=frozenset(above),
         regulated_paths=tuple(regulated_paths),
+        managed_paths=tuple(managed_paths),
     )
 
 
@@ -106,6 +113,13 @@ def _regulated_and_above(regulated_paths: list[str]) -> tuple[list[int], list[in
         inside = any(path.startswith(regulated_path) for regulated_path in regulated_paths)
         (regulated if inside else above).append(region_id)
     return regulated, above
+
+
+def managed_region_condition(scope: UserScope, lookup: str = "region") -> Q:
+    """Rows whose ``lookup`` region lies in a subtree the user manages as a bureau's
+    administrator or staff (``lookup`` "" for regions themselves)."""
+    field = f"{lookup}__path__startswith" if lookup else "path__startswith"
+    return any_of([Q(**{field: path}) for path in scope.managed_paths])
 
 
 def any_of(conditions: list[Q]) -> Q:

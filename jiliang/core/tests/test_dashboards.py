@@ -42,13 +42,15 @@ REGULATOR = DashboardRole.REGULATOR
 MONDAY = date(2026, 9, 28)  # 2026-10-01..07 are holidays
 # The most queries one role's to-dos take, whatever the number of rows behind them.
 # The ledger's counts, the orders' counts; the enterprises, their survey responses and the
-# open questionnaires sent to them.
-MAX_ENTERPRISE_QUERIES = 2 + 3
-# The queue's counts; the service teams' enterprises not visited yet.
-MAX_INSTITUTION_QUERIES = 1 + 1
+# open questionnaires sent to them; the solutions to confirm; the consultations.
+MAX_ENTERPRISE_QUERIES = 2 + 3 + 1 + 1
+# The queue's counts; the service teams' enterprises not visited yet; the problems assigned;
+# the consultations.
+MAX_INSTITUTION_QUERIES = 1 + 1 + 1 + 1
 # Reports awaiting; campaigns, bureaus, their children, which report, the reports received;
-# the open urgent needs; the enterprise registrations to confirm.
-MAX_REGULATOR_QUERIES = 1 + 5 + 1 + 1
+# the open urgent needs; the enterprise registrations to confirm; the problems by state; the
+# consultations; the accepted answers to collect.
+MAX_REGULATOR_QUERIES = 1 + 5 + 1 + 1 + 1 + 1 + 1
 
 
 def counts(todos) -> dict[str, int]:
@@ -180,18 +182,27 @@ def test_the_apps_fill_the_project_s_registries():
         "instruments.due",
         "orders.enterprise",
         "needs.surveys",
+        "experts.problems.enterprise",
+        "experts.consultations",
     ]
     assert [p.key for p in registry.todo_providers(INSTITUTION)] == [
         "orders.queue",
         "needs.fieldwork.member",
+        "experts.problems.assignee",
+        "experts.consultations",
     ]
     assert [p.key for p in registry.todo_providers(DashboardRole.EXPERT)] == [
-        "needs.fieldwork.member"
+        "needs.fieldwork.member",
+        "experts.problems.assignee",
+        "experts.consultations",
     ]
     assert [p.key for p in registry.todo_providers(REGULATOR)] == [
         "orgs.registrations",
         "campaigns.reports",
         "needs.fieldwork.bureau",
+        "experts.problems.bureau",
+        "experts.consultations",
+        "experts.knowledge.bureau",
     ]
     assert registry.todo_providers(DashboardRole.ADMINISTRATOR) == []
     assert [p.key for p in registry.dashboard_panels(ENTERPRISE)] == ["instruments.ledger"]
@@ -203,6 +214,8 @@ def test_the_apps_fill_the_project_s_registries():
         "needs.surveys",
         "needs.visits",
         "needs.needs",
+        "experts.problems",
+        "experts.consultations",
     ]
     demos = [loader.key for loader in demo_registry.loaders()]
     assert set(demos) == {
@@ -212,6 +225,10 @@ def test_the_apps_fill_the_project_s_registries():
         "needs.questionnaires",
         "needs.answering",
         "needs.fieldwork",
+        "experts.registry",
+        "experts.problems",
+        "experts.consultations",
+        "experts.knowledge",
         "campaigns",
     }
     # The ledgers before the orders of their instruments, the questionnaire before its
@@ -219,6 +236,17 @@ def test_the_apps_fill_the_project_s_registries():
     assert demos.index("instruments") < demos.index("orders") < demos.index("campaigns")
     assert demos.index("needs.questionnaires") < demos.index("needs.answering")
     assert demos.index("needs.fieldwork") < demos.index("campaigns")
+    # The experts before the problems and questions they solve and answer, the knowledge base
+    # indexing those, the campaigns counting them.
+    experts = [key for key in demos if key.startswith("experts.")]
+    assert experts == [
+        "experts.registry",
+        "experts.problems",
+        "experts.consultations",
+        "experts.knowledge",
+    ]
+    assert demos.index("needs.fieldwork") < demos.index("experts.problems")
+    assert demos.index("experts.knowledge") < demos.index("campaigns")
 
 
 def test_demo_loaders_run_by_order_from_their_dotted_path():
@@ -694,8 +722,8 @@ def test_the_enterprise_dashboard_lists_its_to_dos_above_the_ledger(
     client = client_for(world, "same_enterprise")
     client.get(reverse("core:dashboard"))  # warm the session and the template cache
     # Session, user, scope, memberships, the inbox's bell; the two to-do counts; the ledger;
-    # the questionnaires waiting (three).
-    with django_assert_max_num_queries(8 + 3):
+    # the questionnaires waiting (three); the solutions to confirm and the consultations.
+    with django_assert_max_num_queries(8 + 3 + 2):
         response = client.get(reverse("core:dashboard"))
     html = response.content.decode()
     section = todo_section(response)
@@ -718,8 +746,9 @@ def test_the_institution_dashboard_lists_its_to_dos(world, django_assert_max_num
     submitted(world, instruments=[add_instrument(world)])
     client = client_for(world, "institution")
     client.get(reverse("core:dashboard"))
-    # The queue's counts: one query; the assigned enterprises its staff have not visited: one.
-    with django_assert_max_num_queries(6 + 1):
+    # The queue's counts: one query; the assigned enterprises its staff have not visited: one;
+    # the problems assigned and the consultations: one each.
+    with django_assert_max_num_queries(6 + 1 + 2):
         response = client.get(reverse("core:dashboard"))
     section = todo_section(response)
     assert "New orders to accept" in section
@@ -736,8 +765,9 @@ def test_the_bureau_dashboard_lists_reports_to_approve_and_regions_late(
     client.force_login(bureaus.users["zhengzhou"])
     client.get(reverse("core:dashboard"))
     # The dashboard's ten, four more once a campaign has a deadline past, the enterprise
-    # registrations to confirm and the urgent needs still open.
-    with django_assert_max_num_queries(10 + 4 + 1 + 1):
+    # registrations to confirm and the urgent needs still open; the problems by state, the
+    # consultations and the accepted answers to collect.
+    with django_assert_max_num_queries(10 + 4 + 1 + 1 + 3):
         response = client.get(reverse("core:dashboard"))
     section = todo_section(response)
     assert f'href="{reverse("campaigns:approvals", args=[campaign.pk])}"' in section
@@ -748,7 +778,7 @@ def test_the_bureau_dashboard_lists_reports_to_approve_and_regions_late(
 def test_the_regulator_dashboard_shows_the_statistics_panel(world, django_assert_max_num_queries):
     client = client_for(world, "regulator_above")
     client.get(reverse("core:dashboard"))
-    with django_assert_max_num_queries(12):  # no campaign: 4 queries for the to-dos
+    with django_assert_max_num_queries(15):  # no campaign: 7 queries for the to-dos
         response = client.get(reverse("core:dashboard"))
     html = response.content.decode()
     assert f'href="{reverse("orders_statistics:index")}"' in html

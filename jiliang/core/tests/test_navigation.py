@@ -91,6 +91,10 @@ def test_the_landed_apps_keep_the_familiar_order():
         "sharing",
         "needs",
         "surveys",
+        "problems",
+        "consultations",
+        "experts",
+        "knowledge",
         "learning",
         "organisations",
     ]
@@ -98,6 +102,7 @@ def test_the_landed_apps_keep_the_familiar_order():
         "dashboard",
         "questionnaires",
         "survey_results",
+        "knowledge",
         "learning",
         "campaigns",
         "enterprises",

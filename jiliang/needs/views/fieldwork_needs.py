@@ -15,6 +15,7 @@ from django.views.generic import FormView
 
 from jiliang.core.forms import add_service_errors
 from jiliang.core.views import ScopedActionView, ScopedDetailView, ScopedListView
+from jiliang.needs import need_actions
 from jiliang.needs.forms.fieldwork import (
     EnterpriseNeedForm,
     NeedFilterForm,
@@ -115,6 +116,7 @@ class NeedDetailView(ScopedDetailView):
                 if ordering.exists()
                 else None
             ),
+            further=need_actions.offered(user, need),
             **kwargs,
         )
 

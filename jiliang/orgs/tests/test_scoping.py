@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from jiliang.accounts.services import user_create
+from jiliang.core.scoping import managed_region_condition, scope_for
 from jiliang.orgs import services
 from jiliang.orgs.demo import demo_uscc
 from jiliang.orgs.models import Organisation, Region
@@ -112,3 +113,17 @@ def test_visible_to_costs_two_queries_for_the_scope_and_one_for_rows(
         list(Organisation.objects.visible_to(city_user))
     with django_assert_num_queries(1):  # the scope is cached on the user
         list(Region.objects.visible_to(city_user))
+
+
+def test_a_bureaus_viewer_regulates_its_subtree_but_manages_it_only_as_admin_or_staff(admin):
+    viewer = regulator_of("410100", admin, 4)
+    bureau = Organisation.objects.get(region__code="410100", kind="regulator")
+    staff = user_create(actor=admin, username="reg-staff", email="")
+    services.membership_add(actor=admin, organisation=bureau, user=staff, role="staff")
+    viewer_scope, staff_scope = scope_for(viewer), scope_for(staff)
+    assert viewer_scope.regulated_paths == staff_scope.regulated_paths == (bureau.region.path,)
+    assert viewer_scope.managed_paths == ()
+    assert staff_scope.managed_paths == (bureau.region.path,)
+    jinshui = Region.objects.filter(code="410105")
+    assert not jinshui.filter(managed_region_condition(viewer_scope, "")).exists()
+    assert jinshui.filter(managed_region_condition(staff_scope, "")).exists()

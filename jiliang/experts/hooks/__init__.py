@@ -1,0 +1,1 @@
+"""The experts app: the expert registry, problems, consultations and the knowledge base."""
