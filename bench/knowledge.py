@@ -2,7 +2,7 @@
 indexing a new answer.
 
 Generates ``BENCH_QUESTIONS`` (default 200,000) search entries: the common questions of
-``experts/fixtures/knowledge-base.json`` (176 today) and, as public consultations, realistic
+``experts/fixtures/knowledge-base.json`` (194 today) and, as public consultations, realistic
 variants: who asks (我公司, 加油站, 食品企业, 医院, 一个小微企业 … 24) × an instrument (60:
 压力表, 电子秤, 加油机, 电能表, 热电偶, 血压计, 声级计, pH计 …) × what is asked (20 topics:
 the cycle, mandatory verification, the label, calibration instead of verification,

@@ -19,3 +19,9 @@ def escalate_overdue_consultations_task() -> None:
     """08:50 in Beijing: questions unanswered past their due date go to their field's group,
     each once."""
     consultations.escalate_overdue()
+
+
+@db_periodic_task(crontab(minute="5"))
+def route_waiting_consultations_task() -> None:
+    """Every hour: questions that found no available expert go to one who is available now."""
+    consultations.route_waiting()

@@ -126,6 +126,7 @@ def todo_counts(*, user, today) -> dict[str, int]:
     """In one query: the questions awaiting the user's answer (``waiting``), those of them
     overdue (``overdue``), and the user's own questions with an answer to accept
     (``to_accept``)."""
+    today = today or timezone.localdate()
     waiting = _assigned_condition(user) & Q(state=ConsultationState.OPEN)
     to_accept = Q(asker_id=user.pk, state=ConsultationState.ANSWERED)
     return Consultation.objects.visible_to(user).aggregate(

@@ -154,6 +154,30 @@ def escalate_overdue(*, today: date | None = None) -> int:
     return escalated
 
 
+def route_waiting() -> int:
+    """The periodic job: questions asked when no expert of their field was available go to
+    one who is now (an expert back from leave, or newly registered). Returns how many."""
+    waiting = Consultation.objects.filter(
+        state=ConsultationState.OPEN, assigned_expert__isnull=True
+    ).values_list("pk", flat=True)
+    routed = 0
+    for pk in list(waiting):
+        with transaction.atomic():
+            consultation = (
+                Consultation.objects.select_for_update(of=("self",))
+                .filter(pk=pk, assigned_expert__isnull=True, state=ConsultationState.OPEN)
+                .select_related("asker")
+                .first()
+            )
+            if consultation is None:
+                continue
+            expert = _next_expert(consultation.field, consultation.asker)
+            if expert is not None:
+                _assign(consultation, expert)
+                routed += 1
+    return routed
+
+
 # Who may do what --------------------------------------------------------------------------------
 
 
@@ -236,20 +260,31 @@ def consultation_reply(*, actor, consultation, body: str) -> ConsultationReply:
     return reply
 
 
-def _answered(actor, consultation) -> None:
+def _change(actor, consultation, action: str, values: dict, changes=None) -> None:
+    """Save ``values`` on the consultation and record ``action`` with the state's change (and
+    ``changes``, when given)."""
     before = consultation.state
-    if consultation.answered_at is None:
-        consultation.answered_at = timezone.now()
-    if consultation.state == ConsultationState.OPEN:
-        consultation.state = ConsultationState.ANSWERED
-    consultation.save(update_fields=["answered_at", "state", "updated"])
+    for name, value in values.items():
+        setattr(consultation, name, value)
+    consultation.save(update_fields=[*values, "updated"])
+    if before != consultation.state:
+        changes = {"state": [before, consultation.state], **(changes or {})}
     audit.record(
         actor=actor,
-        action="experts.consultation.answered",
+        action=f"experts.consultation.{action}",
         instance=consultation,
         organisation=consultation.organisation,
-        changes={"state": [before, consultation.state]} if before != consultation.state else None,
+        changes=changes,
     )
+
+
+def _answered(actor, consultation) -> None:
+    opened = consultation.state == ConsultationState.OPEN
+    values = {
+        "answered_at": consultation.answered_at or timezone.now(),
+        "state": ConsultationState.ANSWERED if opened else consultation.state,
+    }
+    _change(actor, consultation, "answered", values)
     _tell(
         [consultation.asker],
         consultation,
@@ -259,17 +294,8 @@ def _answered(actor, consultation) -> None:
 
 
 def _followed_up(actor, consultation) -> None:
-    before = consultation.state
-    consultation.state = ConsultationState.OPEN
-    consultation.answer_due_on = answer_due(timezone.localdate())
-    consultation.save(update_fields=["state", "answer_due_on", "updated"])
-    audit.record(
-        actor=actor,
-        action="experts.consultation.followed_up",
-        instance=consultation,
-        organisation=consultation.organisation,
-        changes={"state": [before, consultation.state]},
-    )
+    values = {"state": ConsultationState.OPEN, "answer_due_on": answer_due(timezone.localdate())}
+    _change(actor, consultation, "followed_up", values)
     _tell(
         _answerers(consultation),
         consultation,
@@ -292,22 +318,13 @@ def consultation_accept(
         raise ValidationError({"reply": _("The consultation is closed.")})
     if rating not in range(1, 6):
         raise ValidationError({"rating": _("A rating is from 1 to 5.")})
-    before = consultation.state
-    consultation.state = ConsultationState.ACCEPTED
-    consultation.accepted_reply = reply
-    consultation.rating = rating
-    consultation.rating_comment = comment.strip()
-    consultation.full_clean()
-    consultation.save(
-        update_fields=["state", "accepted_reply", "rating", "rating_comment", "updated"]
-    )
-    audit.record(
-        actor=actor,
-        action="experts.consultation.accepted",
-        instance=consultation,
-        organisation=consultation.organisation,
-        changes={"state": [before, consultation.state], "rating": [None, rating]},
-    )
+    values = {
+        "state": ConsultationState.ACCEPTED,
+        "accepted_reply": reply,
+        "rating": rating,
+        "rating_comment": comment.strip(),
+    }
+    _change(actor, consultation, "accepted", values, {"rating": [None, rating]})
     _tell(
         [reply.author],
         consultation,
@@ -360,16 +377,7 @@ def consultation_close(*, actor, consultation) -> Consultation:
     _require_asker(actor, consultation)
     if consultation.state == ConsultationState.CLOSED:
         raise ValidationError({"state": _("The consultation is already closed.")})
-    before = consultation.state
-    consultation.state = ConsultationState.CLOSED
-    consultation.save(update_fields=["state", "updated"])
-    audit.record(
-        actor=actor,
-        action="experts.consultation.closed",
-        instance=consultation,
-        organisation=consultation.organisation,
-        changes={"state": [before, consultation.state]},
-    )
+    _change(actor, consultation, "closed", {"state": ConsultationState.CLOSED})
     _tell(
         _answerers(consultation),
         consultation,

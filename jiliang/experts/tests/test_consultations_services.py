@@ -122,6 +122,19 @@ def test_without_an_available_expert_the_question_escalates_to_the_fields_group(
     assert "A question for your group 郑州市力学专家服务组: 声学问题" in told(work.other.user)
 
 
+def test_a_question_that_found_no_expert_goes_to_one_available_later(world, work):
+    waiting = ask(world, "热工问题", field="thermal")
+    assert waiting.assigned_expert is None
+    assert services.route_waiting() == 0
+    thermal = register_expert(world, new_user(world, "thermal-expert"), field="thermal")
+    assert services.route_waiting() == 1
+    waiting.refresh_from_db()
+    assert waiting.assigned_expert == thermal
+    assert waiting.answer_due_on > timezone.localdate()
+    assert "A question for you: 热工问题" in told(thermal.user)
+    assert services.route_waiting() == 0
+
+
 # Escalation -------------------------------------------------------------------------------------
 
 

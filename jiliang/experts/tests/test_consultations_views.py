@@ -158,3 +158,12 @@ def test_the_bureau_is_offered_to_add_an_accepted_public_answer_to_the_common_qu
     assert collect in bureau.get(url).content.decode()
     asker = world.client_for("same_enterprise", language="en")
     assert collect not in asker.get(url).content.decode()
+
+
+def test_the_to_dos_take_today_when_no_day_is_given(world, work):
+    # The dashboard registry may ask without a day (core.dashboards.todos(..., today=None)).
+    expert = world.users["institution"]
+    without_day = {todo.label: todo.count for todo in hooks.todos(expert, None)}
+    today = {todo.label: todo.count for todo in hooks.todos(expert, timezone.localdate())}
+    assert without_day == today
+    assert sum(without_day.values()) >= 2
