@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from jiliang.core.models import AuditEvent
+from jiliang.core.scoping import MANAGER_ROLES, scope_for
 from jiliang.core.services import require_editable
+from jiliang.orgs.choices import OrganisationKind
 from jiliang.orgs.models import Membership, Organisation, Region
 
 SYSTEM = "system"  # the operator of what jobs and reminders do
@@ -115,3 +117,15 @@ def regions_near(
         if distance <= km:
             nearby.append((region, distance))
     return sorted(nearby, key=lambda pair: (pair[1], pair[0].path))
+
+
+def managed_bureaus(*, user):
+    """The active bureaus the user acts for as an administrator or staff (every bureau for a
+    platform administrator): those that form teams and groups and publish in their name."""
+    scope = scope_for(user)
+    bureaus = Organisation.objects.filter(kind=OrganisationKind.REGULATOR, is_active=True)
+    if scope is None:
+        return bureaus.none()
+    if not scope.is_platform_admin:
+        bureaus = bureaus.filter(pk__in=scope.organisation_ids(MANAGER_ROLES))
+    return bureaus.select_related("region").order_by("region__path", "name")

@@ -191,7 +191,12 @@ class Problem(TimeStampedModel):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="problem_rating_1_to_5",
                 violation_error_message=_("A rating is from 1 to 5."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["need"],
+                name="problem_from_need_once",
+                violation_error_message=_("This need is already a problem."),
+            ),
         ]
 
     def __str__(self):
@@ -240,13 +245,9 @@ class ProblemEvent(models.Model):
         return f"{self.problem} · {self.get_state_display()}"
 
 
-class ProblemDocument(models.Model):
-    problem = models.ForeignKey(
-        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="documents"
-    )
-    file = models.FileField(
-        _("file"), upload_to=problem_document_path, validators=[validate_document]
-    )
+class AttachedDocument(models.Model):
+    """A file attached to a problem or a joint project: its name, who uploaded it, when."""
+
     name = models.CharField(_("name"), max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -258,12 +259,24 @@ class ProblemDocument(models.Model):
     created = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("problem document")
-        verbose_name_plural = _("problem documents")
+        abstract = True
         ordering = ["created", "pk"]
 
     def __str__(self):
         return self.name
+
+
+class ProblemDocument(AttachedDocument):
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(
+        _("file"), upload_to=problem_document_path, validators=[validate_document]
+    )
+
+    class Meta(AttachedDocument.Meta):
+        verbose_name = _("problem document")
+        verbose_name_plural = _("problem documents")
 
 
 def project_condition(scope) -> Q:
@@ -364,27 +377,14 @@ def project_document_path(document, filename: str) -> str:
     return f"joint-projects/{document.project_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class ProjectDocument(models.Model):
+class ProjectDocument(AttachedDocument):
     project = models.ForeignKey(
         JointProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="documents"
     )
     file = models.FileField(
         _("file"), upload_to=project_document_path, validators=[validate_document]
     )
-    name = models.CharField(_("name"), max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    created = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachedDocument.Meta):
         verbose_name = _("project document")
         verbose_name_plural = _("project documents")
-        ordering = ["created", "pk"]
-
-    def __str__(self):
-        return self.name

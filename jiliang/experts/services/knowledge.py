@@ -11,18 +11,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jiliang.core import audit
-from jiliang.core.scoping import scope_for
 from jiliang.core.services import model_update, require_editable
 from jiliang.experts.choices import CaseConsent, ProblemState
 from jiliang.experts.models import Consultation, KnowledgeEntry, Problem, TypicalCase
-from jiliang.experts.models.knowledge import EDITOR_ROLES
 from jiliang.experts.search.index import (
     consultation_answers,
     index_case,
     index_knowledge_entry,
 )
-from jiliang.orgs.choices import OrganisationKind
 from jiliang.orgs.models import Organisation
+from jiliang.orgs.selectors import managed_bureaus
 
 ENTRY_FIELDS = ["question", "answer", "field", "tags", "is_published"]
 CASE_FIELDS = [
@@ -34,20 +32,9 @@ CASE_FIELDS = [
 ]
 
 
-def bureaus_of(actor):
-    """The regulators in which ``actor`` may publish (all of them for platform administrators)."""
-    bureaus = Organisation.objects.filter(kind=OrganisationKind.REGULATOR, is_active=True)
-    scope = scope_for(actor)
-    if scope is None:
-        return bureaus.none()
-    if scope.is_platform_admin:
-        return bureaus
-    return bureaus.filter(pk__in=scope.organisation_ids(EDITOR_ROLES))
-
-
 def _publisher(actor, publisher=None) -> Organisation:
     """The bureau publishing: the one named, or the actor's only (or first) bureau."""
-    bureaus = bureaus_of(actor)
+    bureaus = managed_bureaus(user=actor)
     if publisher is None:
         publisher = bureaus.select_related("region").order_by("region__path", "pk").first()
         if publisher is None:
@@ -154,7 +141,7 @@ def enterprise_shown_as(problem: Problem) -> str:
 def _publishing_bureau(actor, problem: Problem) -> Organisation:
     """The actor's bureau nearest above the problem's region."""
     path = problem.region.path
-    for bureau in bureaus_of(actor).select_related("region").order_by("-region__path"):
+    for bureau in managed_bureaus(user=actor).select_related("region").order_by("-region__path"):
         if path.startswith(bureau.region.path):
             return bureau
     raise PermissionDenied(_("Only a bureau above the enterprise publishes its cases."))

@@ -5,7 +5,7 @@ assigned to solved or not solvable; every write of a problem."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +51,12 @@ def _create(actor, enterprise, *, source, need=None, documents=(), **values) -> 
         **values,
     )
     problem.full_clean()
-    problem.save()
+    try:
+        with transaction.atomic():
+            problem.save()
+    except IntegrityError:
+        # Another request made the same need a problem between the check and the write.
+        raise ValidationError({"need": _("This need is already a problem.")}) from None
     for upload in documents:
         _add_document(actor, problem, upload)
     ProblemEvent.objects.create(problem=problem, actor=actor, state=S.NEW)

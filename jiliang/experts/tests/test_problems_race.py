@@ -10,6 +10,7 @@ from jiliang.experts.choices import ProblemState
 from jiliang.experts.models import Problem
 from jiliang.experts.services import problems as services
 from jiliang.experts.tests.problems_world import assign, propose, state
+from jiliang.needs.models import Need
 from jiliang.orgs import services as org_services
 
 ATTEMPTS = 3
@@ -81,3 +82,26 @@ def test_a_confirmation_racing_a_reopening_applies_one_of_them(shared_world):
         assert solved + reopened == 1, (solved, reopened)
         assert (problem.state == ProblemState.SOLVED) == bool(solved)
         assert (problem.solved_at is not None) == bool(solved)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_need_turned_into_a_problem_twice_at_once_becomes_one(shared_world):
+    world = shared_world
+    bureau = [world.users["regulator_above"].pk, world.users["platform_admin"].pk]
+    for attempt in range(ATTEMPTS):
+        need = Need.objects.create(
+            enterprise=world.enterprise, topic="calibration", description=f"压力表送检难 {attempt}"
+        )
+        users = get_user_model().objects.filter(pk__in=bureau)
+        work = [(user, Need.objects.get(pk=need.pk)) for user in users]
+
+        def run(work=work):
+            user, seen = work.pop()
+            services.problem_from_need(
+                actor=user, need=seen, category="equipment", field="mechanics"
+            )
+
+        errors = in_threads(2, run)
+        assert len(errors) == 1, f"attempt {attempt}: {errors}"
+        assert errors[0].startswith("ValidationError"), errors
+        assert Problem.objects.filter(need=need).count() == 1

@@ -25,6 +25,7 @@ from jiliang.experts.search import query
 from jiliang.experts.search.index import consultation_answers
 from jiliang.experts.selectors import knowledge as selectors
 from jiliang.experts.services import knowledge as services
+from jiliang.orgs.selectors import managed_bureaus
 
 RESULTS = 100  # the most a search lists, 10 a page
 PAGE = 10
@@ -73,7 +74,7 @@ class SuggestView(TemplateView):
 
 
 def _can_write(user) -> bool:
-    return user.is_authenticated and services.bureaus_of(user).exists()
+    return user.is_authenticated and managed_bureaus(user=user).exists()
 
 
 class EntryDetailView(DetailView):
@@ -120,7 +121,7 @@ class BureauFormView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.bureaus = services.bureaus_of(request.user)
+            self.bureaus = managed_bureaus(user=request.user)
             if not self.bureaus.exists():
                 raise PermissionDenied(_("Only a bureau's administrators and staff publish here."))
         return super().dispatch(request, *args, **kwargs)

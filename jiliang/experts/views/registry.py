@@ -24,8 +24,8 @@ from jiliang.experts.forms.registry import (
 from jiliang.experts.models import Expert, ExpertGroup
 from jiliang.experts.selectors import registry as selectors
 from jiliang.experts.services import registry as services
-from jiliang.needs.selectors.fieldwork import team_bureaus
 from jiliang.orgs.models import Organisation
+from jiliang.orgs.selectors import managed_bureaus
 
 
 class BadRequestOnInvalid:
@@ -40,8 +40,8 @@ def _editable(user, instance) -> bool:
 
 
 def group_bureaus(user):
-    """The bureaus whose groups the user forms: as for service teams, admin or staff."""
-    return team_bureaus(user=user)
+    """The bureaus whose groups the user forms (admin or staff)."""
+    return managed_bureaus(user=user)
 
 
 # Experts ----------------------------------------------------------------------------------------

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from jiliang.core.scoping import scope_for
 from jiliang.needs.choices import OPEN_NEED_STATUSES, NeedUrgency
 from jiliang.needs.models import Need, ServiceTeam, TeamAssignment, Visit
-from jiliang.needs.models.fieldwork import EDITOR_ROLES
 from jiliang.orgs.choices import OrganisationKind
 from jiliang.orgs.models import Membership, Organisation
+from jiliang.orgs.selectors import managed_bureaus
 
 # Who may join a team: staff of a metrology institution, experts of an association.
 MEMBER_KINDS = (OrganisationKind.INSTITUTION, OrganisationKind.ASSOCIATION)
@@ -63,13 +62,7 @@ def candidate_named(word: str):
 
 def team_bureaus(*, user) -> QuerySet:
     """The bureaus whose teams the user forms (admin or staff of a regulator)."""
-    scope = scope_for(user)
-    bureaus = Organisation.objects.filter(kind=OrganisationKind.REGULATOR, is_active=True)
-    if scope is None:
-        return bureaus.none()
-    if not scope.is_platform_admin:
-        bureaus = bureaus.filter(pk__in=scope.organisation_ids(EDITOR_ROLES))
-    return bureaus.select_related("region").order_by("region__path", "name")
+    return managed_bureaus(user=user)
 
 
 def assignable_enterprises(*, bureau) -> QuerySet:
