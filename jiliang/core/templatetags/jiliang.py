@@ -2,11 +2,13 @@ from django import template
 
 register = template.Library()
 
-# Ticks of a multiple choice stay plain: the class would also go on the list around them.
+# Ticks of a multiple choice and buttons of a single one stay plain: the class would also go on
+# the list around them (a radio styled as a text box).
 _CLASS_BY_WIDGET = {
     "select": "form-select",
     "checkbox": "form-check-input",
     "checkboxselectmultiple": "",
+    "radioselect": "",
 }
 
 

@@ -1,6 +1,7 @@
 """The problem pages: the bureau's triage queue with its counts and filters, the overdue
 badge, the actions each party is offered, the forms and their refusals."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -153,3 +154,11 @@ def test_the_bureau_is_offered_to_publish_a_consented_solved_problem_as_a_case(w
     )
     assert publish in page(world, "regulator_above", url).content.decode()
     assert publish not in page(world, "same_enterprise", url).content.decode()
+
+
+def test_the_rating_is_a_row_of_radio_buttons_not_text_boxes(world, work):
+    url = reverse("problems:problem_detail", args=[work.proposed.pk])
+    html = page(world, "same_enterprise", url).content.decode()
+    radios = re.findall(r'<input type="radio"[^>]*name="rating"[^>]*>', html)
+    assert len(radios) == 5
+    assert not any("form-control" in radio for radio in radios)
